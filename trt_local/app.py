@@ -1,0 +1,171 @@
+"""The composition root: builds every service once and owns the start/stop order.
+
+Lifecycle (STACK-NOTES §3): open SQLite → services → PTB Application → initialize (getMe) → start →
+replay the inbox → start_polling. Stop in reverse, each step guarded so ``stop()`` is safe twice and
+after a partial start. Never ``run_polling()``: the dashboard hosts us in its own loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from enum import StrEnum
+
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.request import BaseRequest
+
+from trt_local.bot.application import build_application, publish_commands
+from trt_local.bot.inbox import InboxApplication
+from trt_local.config import ConfigError, Settings
+from trt_local.services.registry import Services
+from trt_local.services.users import UserService
+from trt_local.storage.db import Database
+from trt_local.storage.inbox import InboxRepo
+from trt_local.storage.users import UsersRepo
+
+log = logging.getLogger("trt.app")
+
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits for news
+
+
+class PollState(StrEnum):
+    STARTING = "starting"
+    OK = "ok"
+    RECONNECTING = "reconnecting"
+    CONFLICT = "409 conflict"
+    STOPPED = "stopped"
+
+
+class TrtApp:
+    """The running bot: database, services and the Telegram application."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        requests: tuple[BaseRequest, BaseRequest] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self._requests = requests
+        self.clock = clock
+        self.db: Database | None = None
+        self.services: Services | None = None
+        self.application: InboxApplication | None = None
+        self.poll_state = PollState.STOPPED
+        self.poll_detail = ""
+        self.started_at: float | None = None
+        self.bot_username = ""
+        self._status_listeners: list[Callable[[PollState, str], None]] = []
+        self._stopping = asyncio.Event()
+
+    # -- status ---------------------------------------------------------------------------------
+    def on_status(self, listener: Callable[[PollState, str], None]) -> None:
+        self._status_listeners.append(listener)
+
+    def _set_state(self, state: PollState, detail: str = "") -> None:
+        if state == self.poll_state and detail == self.poll_detail:
+            return
+        self.poll_state, self.poll_detail = state, detail
+        for listener in self._status_listeners:
+            listener(state, detail)
+
+    def _on_poll_response(self, code: int, description: str) -> None:
+        if code == 200:
+            if self.poll_state != PollState.OK:
+                log.info("polling Telegram: ok")
+            self._set_state(PollState.OK)
+        elif code == 409:
+            if self.poll_state != PollState.CONFLICT:
+                log.error(
+                    "Telegram answered 409 Conflict: another process is polling with this bot "
+                    "token (%s). Stop the other instance; retrying with backoff.",
+                    description,
+                )
+            self._set_state(PollState.CONFLICT, description)
+
+    def _on_poll_error(self, exc: TelegramError) -> None:
+        # PTB retries polling forever with a growing pause (up to 30 s); we surface the state.
+        if isinstance(exc, Conflict):
+            return  # reported by _on_poll_response with Telegram's own description
+        if self.poll_state != PollState.RECONNECTING:
+            log.warning("polling failed (%s); retrying", exc)
+        self._set_state(PollState.RECONNECTING, str(exc))
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Start everything; on failure the caller must still call :meth:`stop`."""
+        self._set_state(PollState.STARTING)
+        self.db = await Database.open(self.settings.paths.database)
+        users = UserService(UsersRepo(self.db), admin_ids=self.settings.admin_ids, clock=self.clock)
+        self.services = Services(
+            users=users, clock=self.clock, support_contact=self.settings.support_contact
+        )
+        inbox = InboxRepo(self.db)
+        await inbox.prune()
+        self.application = build_application(
+            token=self.settings.telegram_token,
+            base_url=self.settings.telegram_api_base,
+            base_file_url=self.settings.telegram_file_base,
+            services=self.services,
+            inbox=inbox,
+            clock=self.clock,
+            requests=self._requests,
+            on_poll_status=self._on_poll_response,
+        )
+        await self._initialize(self.application)
+        self.bot_username = self.application.bot.username
+        await publish_commands(self.application)
+        await self.application.start()
+        await self.application.replay_pending()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            timeout=POLL_TIMEOUT,
+            allowed_updates=["message", "callback_query", "pre_checkout_query"],
+            error_callback=self._on_poll_error,
+        )
+        self.started_at = self.clock()
+        log.info("bot @%s is running", self.bot_username)
+
+    async def _initialize(self, application: InboxApplication) -> None:
+        """getMe with retries on network trouble; a rejected token is a configuration error."""
+        delay = 1.0
+        while True:
+            try:
+                await application.initialize()
+                return
+            except InvalidToken:
+                raise ConfigError(
+                    "TELEGRAM_BOT_TOKEN",
+                    "Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather "
+                    "(/mybots → API Token) and set it again",
+                ) from None
+            except NetworkError as exc:
+                self._set_state(PollState.RECONNECTING, str(exc))
+                log.warning("cannot reach Telegram (%s); retrying in %.0f s", exc, delay)
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                except TimeoutError:
+                    delay = min(delay * 2, 30.0)
+                    continue
+                raise
+
+    async def stop(self) -> None:
+        """Stop polling, drain handlers, close Telegram and SQLite. Safe to call twice."""
+        self._stopping.set()
+        application = self.application
+        if application is not None:
+            try:
+                if application.updater is not None and application.updater.running:
+                    await application.updater.stop()
+                if application.running:
+                    await application.stop()
+                await application.shutdown()
+            except TelegramError as exc:
+                log.warning("error while stopping the Telegram application: %s", exc)
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+        self._set_state(PollState.STOPPED)

@@ -1,0 +1,39 @@
+"""Typed handler context: ``context.services`` and ``context.user`` instead of dict lookups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+if TYPE_CHECKING:
+    from trt_local.services.registry import Services
+    from trt_local.services.users import UserView
+
+
+class BotData:
+    """Application-wide state; PTB instantiates it without arguments, the app fills it in."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.user: UserView | None = None
+
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        assert services is not None, "services are attached before the application starts"
+        return services
+
+    @property
+    def lang(self) -> str:
+        return self.user.language if self.user else "en"

@@ -1,0 +1,73 @@
+"""``trt doctor``: one line per check; exit 0 only when every check passes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from trt_local.config import ConfigError, Settings, load_settings, redact_token
+from trt_local.paths import Paths
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_doctor(paths: Paths, env: Mapping[str, str]) -> int:
+    try:
+        settings = load_settings(paths, env)
+    except ConfigError as exc:
+        print(f"FAIL config: {exc}")
+        return 2
+    print(
+        f"ok   config: token {redact_token(settings.telegram_token)}, "
+        f"{len(settings.admin_ids)} admin(s), kie {'sandbox' if settings.sandbox else 'live'}, "
+        f"config file {paths.config_file}"
+    )
+    checks = asyncio.run(_checks(settings))
+    for check in checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    return 0 if all(c.ok for c in checks) else 1
+
+
+async def _checks(settings: Settings) -> list[Check]:
+    return [await _database(settings), await _telegram(settings)]
+
+
+async def _database(settings: Settings) -> Check:
+    import sqlite3
+
+    from trt_local.storage.db import Database
+
+    try:
+        db = await Database.open(settings.paths.database)
+    except (sqlite3.Error, OSError) as exc:
+        return Check("database", False, f"{settings.paths.database} cannot be opened: {exc}")
+    try:
+        result = await db.integrity_check()
+    finally:
+        await db.close()
+    return Check("database", result == "ok", f"{settings.paths.database} integrity {result}")
+
+
+async def _telegram(settings: Settings) -> Check:
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    bot = Bot(
+        settings.telegram_token,
+        base_url=settings.telegram_api_base,
+        base_file_url=settings.telegram_file_base,
+    )
+    try:
+        async with bot:
+            me = await bot.get_me()
+    except InvalidToken:
+        return Check("telegram", False, "Telegram rejected TELEGRAM_BOT_TOKEN (getMe)")
+    except TelegramError as exc:
+        return Check("telegram", False, f"getMe failed: {type(exc).__name__}")
+    return Check("telegram", True, f"getMe answered @{me.username}")

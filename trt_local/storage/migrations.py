@@ -1,0 +1,113 @@
+"""Numbered schema migrations; number N sets ``PRAGMA user_version = N``. Never edit a shipped one."""
+
+from __future__ import annotations
+
+M0001_FOUNDATION = """
+CREATE TABLE users (
+    id             INTEGER PRIMARY KEY,           -- Telegram user id
+    username       TEXT,
+    first_name     TEXT NOT NULL DEFAULT '',
+    last_name      TEXT,
+    tg_language    TEXT,                          -- Telegram's language_code at last contact
+    language       TEXT,                          -- chosen by the user; NULL = follow tg_language
+    first_seen     REAL NOT NULL,
+    last_seen      REAL NOT NULL,
+    blocked        INTEGER NOT NULL DEFAULT 0,
+    is_admin       INTEGER NOT NULL DEFAULT 0,
+    referrer_id    INTEGER,
+    balance_minor  INTEGER NOT NULL DEFAULT 0 CHECK (balance_minor >= 0)
+);
+CREATE INDEX users_last_seen ON users(last_seen);
+CREATE INDEX users_username ON users(username COLLATE NOCASE);
+
+-- Durable inbox: every fetched update is stored before Telegram can be told it was received.
+CREATE TABLE inbox (
+    update_id   INTEGER PRIMARY KEY,
+    payload     TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done')),
+    received_at REAL NOT NULL,
+    handled_at  REAL
+);
+CREATE INDEX inbox_pending ON inbox(status) WHERE status = 'pending';
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE bot_state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
+M0002_GENERATION = """
+-- Append-only money log. users.balance_minor always equals the sum of a user's rows (doctor checks).
+CREATE TABLE ledger (
+    id            INTEGER PRIMARY KEY,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    amount_minor  INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN
+                  ('topup', 'charge', 'refund', 'promo', 'referral', 'admin_adjust')),
+    ref           TEXT NOT NULL,                 -- idempotency key, unique per kind
+    actor_id      INTEGER,                       -- the admin who did it; NULL = the bot itself
+    reason        TEXT NOT NULL DEFAULT '',
+    balance_after INTEGER NOT NULL,
+    created_at    REAL NOT NULL,
+    UNIQUE (kind, ref)
+);
+CREATE INDEX ledger_user ON ledger(user_id, id);
+CREATE INDEX ledger_created ON ledger(created_at);
+
+CREATE TABLE free_usage (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    day     TEXT NOT NULL,                       -- calendar day in the configured timezone
+    used    INTEGER NOT NULL CHECK (used >= 0),
+    PRIMARY KEY (user_id, day)
+);
+
+CREATE TABLE jobs (
+    id                INTEGER PRIMARY KEY,
+    ref               TEXT NOT NULL UNIQUE,      -- from the confirm button: double taps collide here
+    user_id           INTEGER NOT NULL REFERENCES users(id),
+    chat_id           INTEGER NOT NULL,
+    model_id          TEXT NOT NULL,
+    category          TEXT NOT NULL,
+    output            TEXT NOT NULL,
+    params            TEXT NOT NULL,             -- JSON: what the user chose (media as Kie URLs)
+    price_minor       INTEGER NOT NULL CHECK (price_minor >= 0),
+    basis             TEXT NOT NULL CHECK (basis IN ('paid', 'free', 'admin')),
+    free_day          TEXT,                      -- the quota day a free job used
+    credits           TEXT NOT NULL,             -- Kie credits quoted (decimal as text)
+    status            TEXT NOT NULL,
+    task_id           TEXT,
+    create_attempts   INTEGER NOT NULL DEFAULT 0,
+    poll_failures     INTEGER NOT NULL DEFAULT 0,
+    next_poll_at      REAL,
+    deadline_at       REAL NOT NULL,
+    status_message_id INTEGER,
+    result            TEXT,                      -- JSON: result urls, Telegram file ids, text
+    error_code        TEXT,
+    error_detail      TEXT,
+    created_at        REAL NOT NULL,
+    started_at        REAL,
+    finished_at       REAL,
+    delivered_at      REAL,
+    updated_at        REAL NOT NULL
+);
+CREATE INDEX jobs_open ON jobs(status, next_poll_at)
+    WHERE status IN ('queued', 'running', 'succeeded');
+CREATE INDEX jobs_user ON jobs(user_id, id);
+CREATE INDEX jobs_created ON jobs(created_at);
+CREATE INDEX jobs_model ON jobs(model_id);
+
+-- The wizard's state per user, so a restart loses nothing.
+CREATE TABLE drafts (
+    user_id    INTEGER PRIMARY KEY REFERENCES users(id),
+    model_id   TEXT NOT NULL,
+    data       TEXT NOT NULL,                    -- JSON: values, current step, nonce
+    updated_at REAL NOT NULL
+)
+"""
+
+MIGRATIONS: tuple[str, ...] = (M0001_FOUNDATION, M0002_GENERATION)

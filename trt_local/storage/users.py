@@ -1,0 +1,90 @@
+"""The ``users`` table: who talked to the bot, their language and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trt_local.storage.db import Database, Row
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    username: str | None
+    first_name: str
+    tg_language: str | None
+    language: str | None
+    blocked: bool
+    is_admin: bool
+    balance_minor: int
+    first_seen: float
+    last_seen: float
+
+    @classmethod
+    def from_row(cls, row: Row) -> UserRecord:
+        return cls(
+            id=row["id"],
+            username=row["username"],
+            first_name=row["first_name"],
+            tg_language=row["tg_language"],
+            language=row["language"],
+            blocked=bool(row["blocked"]),
+            is_admin=bool(row["is_admin"]),
+            balance_minor=row["balance_minor"],
+            first_seen=row["first_seen"],
+            last_seen=row["last_seen"],
+        )
+
+
+_COLUMNS = (
+    "id, username, first_name, tg_language, language, blocked, is_admin, balance_minor, "
+    "first_seen, last_seen"
+)
+
+
+class UsersRepo:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def touch(
+        self,
+        user_id: int,
+        *,
+        username: str | None,
+        first_name: str,
+        last_name: str | None,
+        tg_language: str | None,
+        now: float,
+    ) -> UserRecord:
+        """Insert or refresh a user on every update; returns the stored record."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (id, username, first_name, last_name, tg_language, first_seen, "
+                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET username=excluded.username, "
+                "first_name=excluded.first_name, last_name=excluded.last_name, "
+                "tg_language=excluded.tg_language, last_seen=excluded.last_seen",
+                (user_id, username, first_name, last_name, tg_language, now, now),
+            )
+            async with tx.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)) as cur:
+                row = await cur.fetchone()
+        assert row is not None
+        return UserRecord.from_row(row)
+
+    async def get(self, user_id: int) -> UserRecord | None:
+        row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,))
+        return None if row is None else UserRecord.from_row(row)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._db.write("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
+
+    async def set_flags(
+        self, user_id: int, *, blocked: bool | None = None, is_admin: bool | None = None
+    ) -> None:
+        if blocked is not None:
+            await self._db.write("UPDATE users SET blocked = ? WHERE id = ?", (blocked, user_id))
+        if is_admin is not None:
+            await self._db.write("UPDATE users SET is_admin = ? WHERE id = ?", (is_admin, user_id))
+
+    async def count(self) -> int:
+        return int(await self._db.scalar("SELECT COUNT(*) FROM users"))
