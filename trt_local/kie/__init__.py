@@ -1,0 +1,72 @@
+"""Kie.ai access: the HTTP client, its errors and records, and the offline sandbox.
+
+``KieClient`` talks to Kie (or, given ``transport=KieSandbox()``, to the in-process simulator).
+This package may import ``trt_local.core`` and httpx, never telegram, textual or aiosqlite.
+"""
+
+from trt_local.kie.client import DEFAULT_API_BASE, DEFAULT_UPLOAD_BASE, KieClient
+from trt_local.kie.errors import (
+    BadRequestError,
+    DownloadTooLargeError,
+    FeatureDisabledError,
+    GenerationFailedError,
+    InsufficientCreditsError,
+    InvalidParametersError,
+    KeyLimitError,
+    KieAPIError,
+    KieDownloadError,
+    KieError,
+    KieProtocolError,
+    KieTransportError,
+    MaintenanceError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    UnauthorizedError,
+    UploadFailedError,
+    UpstreamTimeoutError,
+)
+from trt_local.kie.limits import Limiter, SlidingWindowLimiter
+from trt_local.kie.records import Downloaded, TaskRecord
+from trt_local.kie.retry import RetryPolicy
+from trt_local.kie.sandbox import KieSandbox, SandboxRequest
+from trt_local.kie.sandbox_account import SandboxCreate, SandboxUpload
+from trt_local.kie.sandbox_media import OutputKind, output_kind_for
+from trt_local.kie.transfer import unique_upload_name
+
+__all__ = [
+    "DEFAULT_API_BASE",
+    "DEFAULT_UPLOAD_BASE",
+    "BadRequestError",
+    "DownloadTooLargeError",
+    "Downloaded",
+    "FeatureDisabledError",
+    "GenerationFailedError",
+    "InsufficientCreditsError",
+    "InvalidParametersError",
+    "KeyLimitError",
+    "KieAPIError",
+    "KieClient",
+    "KieDownloadError",
+    "KieError",
+    "KieProtocolError",
+    "KieSandbox",
+    "KieTransportError",
+    "Limiter",
+    "MaintenanceError",
+    "NotFoundError",
+    "OutputKind",
+    "RateLimitedError",
+    "RetryPolicy",
+    "SandboxCreate",
+    "SandboxRequest",
+    "SandboxUpload",
+    "ServerError",
+    "SlidingWindowLimiter",
+    "TaskRecord",
+    "UnauthorizedError",
+    "UploadFailedError",
+    "UpstreamTimeoutError",
+    "output_kind_for",
+    "unique_upload_name",
+]
