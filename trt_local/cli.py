@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    # PTB 22 otherwise emits a deprecation warning on every RetryAfter and media duration.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     from trt_local.config import ConfigError, load_settings
     from trt_local.lock import AlreadyRunning
     from trt_local.paths import resolve_paths

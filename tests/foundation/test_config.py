@@ -72,9 +72,15 @@ def test_all_documented_environment_variables_are_read(tmp_path: Path) -> None:
         ({}, "TELEGRAM_BOT_TOKEN"),
         ({"TELEGRAM_BOT_TOKEN": "not a token"}, "TELEGRAM_BOT_TOKEN"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN}, "KIE_API_KEY"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1", "TRT_ADMIN_IDS": "12,abc"}, "TRT_ADMIN_IDS"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1", "TRT_ADMIN_IDS": "12,abc"},
+            "TRT_ADMIN_IDS",
+        ),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "maybe"}, "TRT_SANDBOX"),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1", "KIE_API_BASE": "ftp://x"}, "KIE_API_BASE"),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1", "KIE_API_BASE": "ftp://x"},
+            "KIE_API_BASE",
+        ),
     ],
 )
 def test_bad_settings_name_the_setting(tmp_path: Path, env: dict[str, str], setting: str) -> None:

@@ -19,7 +19,9 @@ async def test_migrations_apply_on_empty_and_on_migrated_database(tmp_path: Path
     assert await db.scalar("PRAGMA user_version") == len(MIGRATIONS)
     assert await db.scalar("PRAGMA journal_mode") == "wal"
     assert await db.scalar("PRAGMA foreign_keys") == 1
-    await UsersRepo(db).touch(1, username="a", first_name="A", last_name=None, tg_language="en", now=1.0)
+    await UsersRepo(db).touch(
+        1, username="a", first_name="A", last_name=None, tg_language="en", now=1.0
+    )
     await db.close()
     db = await Database.open(path)  # second start: nothing re-applied, data intact
     assert await db.scalar("PRAGMA user_version") == len(MIGRATIONS)
@@ -43,9 +45,13 @@ async def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
 async def test_user_touch_keeps_choice_and_refreshes_profile(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "trt.db")
     users = UsersRepo(db)
-    first = await users.touch(7, username="ann", first_name="Ann", last_name=None, tg_language="ru", now=10)
+    first = await users.touch(
+        7, username="ann", first_name="Ann", last_name=None, tg_language="ru", now=10
+    )
     await users.set_language(7, "en")
-    again = await users.touch(7, username="ann2", first_name="Anna", last_name="K", tg_language="ru", now=20)
+    again = await users.touch(
+        7, username="ann2", first_name="Anna", last_name="K", tg_language="ru", now=20
+    )
     assert (again.language, again.username, again.first_name) == ("en", "ann2", "Anna")
     assert (again.first_seen, again.last_seen) == (first.first_seen, 20)
     await db.close()
@@ -54,7 +60,10 @@ async def test_user_touch_keeps_choice_and_refreshes_profile(tmp_path: Path) -> 
 async def test_inbox_stores_once_and_remembers_done(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "trt.db")
     inbox = InboxRepo(db)
-    batch = [{"update_id": 5, "message": {"text": "hi"}}, {"update_id": 6, "message": {"text": "2"}}]
+    batch = [
+        {"update_id": 5, "message": {"text": "hi"}},
+        {"update_id": 6, "message": {"text": "2"}},
+    ]
     await inbox.store(batch, now=1)
     await inbox.store(batch, now=2)  # re-fetched after a crash: no duplicates
     assert [u["update_id"] for u in await inbox.pending()] == [5, 6]

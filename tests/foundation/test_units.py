@@ -56,7 +56,12 @@ def test_redaction_removes_secrets_from_messages_and_tracebacks() -> None:
         import sys
 
         record = logging.LogRecord(
-            "x", logging.ERROR, __file__, 1, "url https://api.telegram.org/bot%s/getMe", (token,),
+            "x",
+            logging.ERROR,
+            __file__,
+            1,
+            "url https://api.telegram.org/bot%s/getMe",
+            (token,),
             sys.exc_info(),
         )
     text = formatter.format(record)
@@ -67,15 +72,28 @@ def test_redaction_removes_secrets_from_messages_and_tracebacks() -> None:
 def test_redaction_catches_unknown_token_shapes() -> None:
     formatter = RedactingFormatter()
     record = logging.LogRecord(
-        "x", logging.INFO, __file__, 1, "GET /bot987654321:ABCDEFGHIJKLMNOPQRSTUVWXYZ/getMe", (), None
+        "x",
+        logging.INFO,
+        __file__,
+        1,
+        "GET /bot987654321:ABCDEFGHIJKLMNOPQRSTUVWXYZ/getMe",
+        (),
+        None,
     )
     assert "ABCDEFGHIJKLMNOPQRSTUVWXYZ" not in formatter.format(record)
 
 
 @pytest.mark.parametrize(
     ("chosen", "telegram", "expected"),
-    [(None, "ru", "ru"), (None, "uk", "ru"), (None, "en-US", "en"), (None, None, "en"),
-     ("en", "ru", "en"), ("ru", "de", "ru"), ("xx", "de", "en")],
+    [
+        (None, "ru", "ru"),
+        (None, "uk", "ru"),
+        (None, "en-US", "en"),
+        (None, None, "en"),
+        ("en", "ru", "en"),
+        ("ru", "de", "ru"),
+        ("xx", "de", "en"),
+    ],
 )
 def test_language_follows_choice_then_telegram(
     chosen: str | None, telegram: str | None, expected: str
