@@ -80,7 +80,9 @@ class LedgerRepo:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def entries(self, user_id: int, *, limit: int = 50, before_id: int | None = None) -> list[LedgerEntry]:
+    async def entries(
+        self, user_id: int, *, limit: int = 50, before_id: int | None = None
+    ) -> list[LedgerEntry]:
         rows = await self._db.fetch_all(
             "SELECT * FROM ledger WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
             (user_id, before_id or 2**62, limit),
