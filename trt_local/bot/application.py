@@ -113,7 +113,7 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(MessageHandler(filters.TEXT, fallback.stray_text))
     app.add_handler(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, fallback.stray_media))
     app.add_handler(CallbackQueryHandler(fallback.stale_button))
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)
 
 
 async def publish_commands(app: Application) -> None:  # type: ignore[type-arg]

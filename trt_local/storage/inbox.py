@@ -42,7 +42,7 @@ class InboxRepo:
 
     async def is_done(self, update_id: int) -> bool:
         status = await self._db.scalar("SELECT status FROM inbox WHERE update_id = ?", (update_id,))
-        return status == "done"
+        return bool(status == "done")
 
     async def mark_done(self, update_id: int, now: float) -> None:
         await self._db.write(
