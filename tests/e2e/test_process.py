@@ -93,3 +93,17 @@ async def test_updates_fetched_before_a_kill_are_handled_after_restart(
     assert code == 0
     assert all(len(user.messages) == 1 for user in users)  # handled once each
     await asyncio.sleep(0)
+
+
+async def test_doctor_passes_with_a_good_setup_and_fails_with_a_bad_token(
+    server: EmulatorServer, tmp_path: Path
+) -> None:
+    code, output = await finish(await spawn(bot_env(tmp_path, server), "doctor"))
+    assert code == 0, output
+    lines = output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["ok"] * len(lines)
+    assert any("getMe answered @trt_demo_bot" in line for line in lines)
+    assert any("integrity ok" in line for line in lines)
+    bad = bot_env(tmp_path, server, TELEGRAM_BOT_TOKEN="999999:WRONG-secret-token-value")
+    code, output = await finish(await spawn(bad, "doctor"))
+    assert code == 1 and "FAIL telegram" in output and "WRONG-secret" not in output
