@@ -18,10 +18,20 @@ from telegram.request import BaseRequest
 
 from trt_local.bot.application import build_application, publish_commands
 from trt_local.bot.inbox import InboxApplication
+from trt_local.bot.notifier import TelegramNotifier
 from trt_local.config import ConfigError, Settings
+from trt_local.core.catalog import default_catalog
+from trt_local.kie import KieClient, KieSandbox
+from trt_local.services.billing import Billing
+from trt_local.services.drafts import DraftService
+from trt_local.services.engine import Engine
+from trt_local.services.generation import GenerationService
+from trt_local.services.media import MediaService
 from trt_local.services.registry import Services
+from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserService
 from trt_local.storage.db import Database
+from trt_local.storage.drafts import DraftsRepo
 from trt_local.storage.inbox import InboxRepo
 from trt_local.storage.users import UsersRepo
 
@@ -46,11 +56,15 @@ class TrtApp:
         settings: Settings,
         *,
         requests: tuple[BaseRequest, BaseRequest] | None = None,
+        kie_sandbox: KieSandbox | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
         self._requests = requests
         self.clock = clock
+        # The sandbox keeps its own monotonic clock: task durations must not jump with wall time.
+        self.kie_sandbox = kie_sandbox or (KieSandbox() if settings.sandbox else None)
+        self.kie: KieClient | None = None
         self.db: Database | None = None
         self.services: Services | None = None
         self.application: InboxApplication | None = None
@@ -99,10 +113,7 @@ class TrtApp:
         """Start everything; on failure the caller must still call :meth:`stop`."""
         self._set_state(PollState.STARTING)
         self.db = await Database.open(self.settings.paths.database)
-        users = UserService(UsersRepo(self.db), admin_ids=self.settings.admin_ids, clock=self.clock)
-        self.services = Services(
-            users=users, clock=self.clock, support_contact=self.settings.support_contact
-        )
+        self.services = await self._build_services(self.db)
         inbox = InboxRepo(self.db)
         await inbox.prune()
         self.application = build_application(
@@ -119,6 +130,7 @@ class TrtApp:
         self.bot_username = self.application.bot.username
         await publish_commands(self.application)
         await self.application.start()
+        await self.services.engine.start()  # resumes unfinished jobs
         await self.application.replay_pending()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -128,6 +140,53 @@ class TrtApp:
         )
         self.started_at = self.clock()
         log.info("bot @%s is running", self.bot_username)
+
+    async def _build_services(self, db: Database) -> Services:
+        settings, clock = self.settings, self.clock
+        catalog = default_catalog()
+        for problem in catalog.problems:
+            log.warning("catalog: %s (model left out)", problem)
+        runtime = await RuntimeSettings.open(db, catalog)
+        self.kie = KieClient(
+            settings.kie_api_key or "sandbox-key",
+            api_base=settings.kie_api_base,
+            upload_base=settings.kie_upload_base,
+            transport=self.kie_sandbox,
+        )
+        users = UserService(UsersRepo(db), admin_ids=settings.admin_ids, clock=clock)
+
+        async def language_of(user_id: int) -> str:
+            user = await users.get(user_id)
+            return user.language if user else "en"
+
+        notifier = TelegramNotifier(
+            lambda: self._bot(),
+            language_of=language_of,
+            admin_ids=lambda: sorted(settings.admin_ids),
+            currency=lambda: runtime.prices.currency,
+            clock=clock,
+        )
+        engine = Engine(db, self.kie, notifier, runtime, clock=clock)
+        drafts = DraftService(DraftsRepo(db), clock)
+        services = Services(
+            users=users,
+            drafts=drafts,
+            billing=Billing(db, clock=clock),
+            settings=runtime,
+            generation=GenerationService(
+                db, runtime, engine.settlement, clock=clock, wake=engine.wake
+            ),
+            media=MediaService(self.kie, clock=clock),
+            engine=engine,
+            clock=clock,
+            support_contact=settings.support_contact,
+        )
+        services.flow_resetters.append(drafts.clear)
+        return services
+
+    def _bot(self) -> object:
+        assert self.application is not None
+        return self.application.bot
 
     async def _initialize(self, application: InboxApplication) -> None:
         """getMe with retries on network trouble; a rejected token is a configuration error."""
@@ -162,9 +221,18 @@ class TrtApp:
                     await application.updater.stop()
                 if application.running:
                     await application.stop()
-                await application.shutdown()
             except TelegramError as exc:
                 log.warning("error while stopping the Telegram application: %s", exc)
+        if self.services is not None:
+            await self.services.engine.stop()  # unfinished jobs resume on the next start
+        if application is not None:
+            try:
+                await application.shutdown()
+            except TelegramError as exc:
+                log.warning("error while shutting the Telegram application down: %s", exc)
+        if self.kie is not None:
+            await self.kie.aclose()
+            self.kie = None
         if self.db is not None:
             await self.db.close()
             self.db = None

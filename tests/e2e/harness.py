@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from trt_local.app import TrtApp
 from trt_local.config import Settings
 from trt_local.emulator import TelegramEmulator
 from trt_local.emulator.request import BASE_FILE_URL, BASE_URL, EmulatorRequest
+from trt_local.kie import KieSandbox
 from trt_local.paths import resolve_paths
 
 TOKEN = "123456:DEMO-token-for-tests"
@@ -35,13 +38,41 @@ async def running_bot(
     admin_ids: Iterable[int] = (),
     clock: Callable[[], float] | None = None,
     support: str = "",
+    sandbox: KieSandbox | None = None,
 ) -> AsyncIterator[TrtApp]:
     settings = make_settings(home, admin_ids=admin_ids, support=support)
-    kwargs = {"clock": clock} if clock else {}
-    app = TrtApp(settings, requests=(EmulatorRequest(emu), EmulatorRequest(emu)), **kwargs)
+    app = TrtApp(
+        settings,
+        requests=(EmulatorRequest(emu), EmulatorRequest(emu)),
+        kie_sandbox=sandbox,
+        clock=clock or time.time,
+    )
     try:
         await app.start()
         await emu.wait_polling()
         yield app
     finally:
         await app.stop()
+
+
+class JumpClock:
+    """Real time plus jumps: the bot keeps flowing while a test skips minutes ahead."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def jump(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def money_invariant_violations(database: Path) -> list[tuple[int, int, int]]:
+    """Users whose balance is not the sum of their ledger rows (must always be empty)."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return conn.execute(
+            "SELECT u.id, u.balance_minor, COALESCE(SUM(l.amount_minor), 0) AS total "
+            "FROM users u LEFT JOIN ledger l ON l.user_id = u.id "
+            "GROUP BY u.id HAVING u.balance_minor != total"
+        ).fetchall()

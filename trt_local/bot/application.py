@@ -20,10 +20,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from trt_local.bot import codec
+from trt_local.bot import (
+    codec,
+    texts_generate,  # noqa: F401 - registers the generation texts
+)
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import BotData, Ctx
-from trt_local.bot.handlers import fallback, menu
+from trt_local.bot.handlers import account, catalog, fallback, history, menu, wizard
 from trt_local.bot.handlers.errors import on_error
 from trt_local.bot.handlers.gate import Gate
 from trt_local.bot.inbox import InboxApplication, InboxRequest, PollStatusCallback
@@ -37,12 +40,16 @@ POOL_SIZE = 24
 COMMANDS = {
     "en": [
         ("start", "Main menu"),
+        ("balance", "Balance and free generations"),
+        ("history", "My generations"),
         ("help", "What the bot does"),
         ("language", "Change the language"),
         ("cancel", "Cancel the current action"),
     ],
     "ru": [
         ("start", "Главное меню"),
+        ("balance", "Баланс и бесплатные генерации"),
+        ("history", "Мои генерации"),
         ("help", "Что умеет бот"),
         ("language", "Сменить язык"),
         ("cancel", "Отменить текущее действие"),
@@ -107,6 +114,33 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(CallbackQueryHandler(menu.help_command, pattern=codec.pattern("help")))
     app.add_handler(CallbackQueryHandler(menu.language_command, pattern=codec.pattern("lang")))
     app.add_handler(CallbackQueryHandler(menu.set_language, pattern=codec.pattern("setlang")))
+
+    # Generation: catalog → model card → wizard → confirm; history; balance; admin top-up.
+    app.add_handler(CommandHandler("balance", account.balance))
+    app.add_handler(CommandHandler("topup", account.topup))
+    app.add_handler(CommandHandler("history", history.history))
+    for action, callback in (
+        ("gen", catalog.categories),
+        ("cat", catalog.category),
+        ("mdl", catalog.model_card),
+        ("run", wizard.start_model),
+        ("go", wizard.on_confirm),
+        ("hist", history.history),
+        ("job", history.job_card),
+        ("hshow", history.show_again),
+        ("again", history.again),
+        ("bal", account.balance),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
+    for action in ("opt", "skip", "done", "wbk", "edl", "edi", "cnf"):
+        app.add_handler(CallbackQueryHandler(wizard.on_button, pattern=codec.pattern(action)))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, wizard.on_text))
+    app.add_handler(
+        MessageHandler(
+            filters.PHOTO | filters.Document.ALL | filters.AUDIO | filters.VOICE | filters.VIDEO,
+            wizard.on_media,
+        )
+    )
 
     # Fallbacks last: within a group only the first matching handler runs.
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))

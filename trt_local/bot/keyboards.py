@@ -10,7 +10,13 @@ from trt_local.bot import codec
 from trt_local.bot.texts import LANGUAGE_NAMES, t
 
 # Features add their entry to the main menu here (label key, callback action), in menu order.
-MENU_ENTRIES: list[tuple[str, str]] = [("btn.help", "help"), ("btn.language", "lang")]
+MENU_ENTRIES: list[tuple[str, str]] = [
+    ("btn.generate", "gen"),
+    ("btn.history", "hist"),
+    ("btn.balance", "bal"),
+    ("btn.help", "help"),
+    ("btn.language", "lang"),
+]
 
 
 def button(text: str, action: str, *args: str | int) -> InlineKeyboardButton:
@@ -28,12 +34,16 @@ def nav_row(
 
 def main_menu(lang: str) -> InlineKeyboardMarkup:
     buttons = [button(t(lang, label), action) for label, action in MENU_ENTRIES]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    # The main action gets a row of its own; the rest go two by two.
+    rows = [buttons[:1]] + [buttons[i : i + 2] for i in range(1, len(buttons), 2)]
     return InlineKeyboardMarkup(rows)
 
 
 def with_nav(
-    rows: Sequence[Sequence[InlineKeyboardButton]], lang: str, back: str = "menu", *back_args: str
+    rows: Sequence[Sequence[InlineKeyboardButton]],
+    lang: str,
+    back: str = "menu",
+    *back_args: str | int,
 ) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([*map(list, rows), nav_row(lang, back, *back_args)])
 

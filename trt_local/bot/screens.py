@@ -16,10 +16,16 @@ log = logging.getLogger(__name__)
 
 
 async def show(
-    update: Update, context: Ctx, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    context: Ctx,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    new: bool = False,
 ) -> None:
+    """Edit the message a pressed button sits on; otherwise (or with ``new``) send a message."""
     query = update.callback_query
-    if query is not None and query.message is not None:
+    if query is not None and query.message is not None and not new:
         try:
             await query.edit_message_text(text, reply_markup=markup)
             return

@@ -5,6 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from trt_local.core.model_spec import Catalog
+from trt_local.services.billing import Billing
+from trt_local.services.drafts import DraftService
+from trt_local.services.engine import Engine
+from trt_local.services.generation import GenerationService
+from trt_local.services.media import MediaService
+from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserService
 
 FlowResetter = Callable[[int], Awaitable[None]]
@@ -13,10 +20,20 @@ FlowResetter = Callable[[int], Awaitable[None]]
 @dataclass(slots=True)
 class Services:
     users: UserService
+    drafts: DraftService
+    billing: Billing
+    settings: RuntimeSettings
+    generation: GenerationService
+    media: MediaService
+    engine: Engine
     clock: Callable[[], float]
     support_contact: str = ""
     # Features with per-user in-progress state (the wizard) register how to drop it here.
     flow_resetters: list[FlowResetter] = field(default_factory=list)
+
+    def catalog(self) -> Catalog:
+        """The live catalog (admin on/off overrides applied)."""
+        return self.settings.catalog()
 
     async def reset_user_flow(self, user_id: int) -> None:
         """A command preempts any flow: every feature forgets this user's unfinished state."""

@@ -72,18 +72,24 @@ CREATE TABLE jobs (
     user_id           INTEGER NOT NULL REFERENCES users(id),
     chat_id           INTEGER NOT NULL,
     model_id          TEXT NOT NULL,
+    title             TEXT NOT NULL DEFAULT '',  -- the model's title when confirmed
     category          TEXT NOT NULL,
     output            TEXT NOT NULL,
     params            TEXT NOT NULL,             -- JSON: what the user chose (media as Kie URLs)
+    kie_input         TEXT NOT NULL,             -- JSON: the createTask input built at confirm
+    media_seconds     REAL,                      -- length of the uploaded medium, when priced by it
     price_minor       INTEGER NOT NULL CHECK (price_minor >= 0),
     basis             TEXT NOT NULL CHECK (basis IN ('paid', 'free', 'admin')),
     free_day          TEXT,                      -- the quota day a free job used
     credits           TEXT NOT NULL,             -- Kie credits quoted (decimal as text)
-    status            TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN
+                      ('queued', 'creating', 'running', 'succeeded', 'delivered', 'failed')),
     task_id           TEXT,
     create_attempts   INTEGER NOT NULL DEFAULT 0,
-    poll_failures     INTEGER NOT NULL DEFAULT 0,
-    next_poll_at      REAL,
+    reached_failures  INTEGER NOT NULL DEFAULT 0, -- failed creates that may have reached Kie
+    poll_failures     INTEGER NOT NULL DEFAULT 0, -- consecutive failed polls
+    delivery_attempts INTEGER NOT NULL DEFAULT 0,
+    next_poll_at      REAL,                      -- when the engine next acts (create/poll/deliver)
     deadline_at       REAL NOT NULL,
     status_message_id INTEGER,
     result            TEXT,                      -- JSON: result urls, Telegram file ids, text
@@ -96,7 +102,7 @@ CREATE TABLE jobs (
     updated_at        REAL NOT NULL
 );
 CREATE INDEX jobs_open ON jobs(status, next_poll_at)
-    WHERE status IN ('queued', 'running', 'succeeded');
+    WHERE status IN ('queued', 'creating', 'running', 'succeeded');
 CREATE INDEX jobs_user ON jobs(user_id, id);
 CREATE INDEX jobs_created ON jobs(created_at);
 CREATE INDEX jobs_model ON jobs(model_id);

@@ -28,15 +28,19 @@ class Gate:
             language_code=tg_user.language_code,
         )
         query = update.callback_query
+        message = update.message
+        if message is not None and (message.text or "").startswith("/"):
+            # A command always preempts an unfinished wizard.
+            await context.services.reset_user_flow(tg_user.id)
         if context.user.blocked and not context.user.is_admin:
             if query is not None:
                 await query.answer(t(context.lang, "blocked"), show_alert=True)
-            elif update.message is not None:
-                await update.message.reply_text(t(context.lang, "blocked"))
+            elif message is not None:
+                await message.reply_text(t(context.lang, "blocked"))
             raise ApplicationHandlerStop
         # Payments must never be dropped by anti-flood: Telegram expects an answer within seconds.
         if update.pre_checkout_query is not None or (
-            update.message is not None and update.message.successful_payment is not None
+            message is not None and message.successful_payment is not None
         ):
             return
         bucket = self._callbacks if query is not None else self._messages

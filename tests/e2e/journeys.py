@@ -1,0 +1,68 @@
+"""User journeys shared by the generation tests, at a person's pace.
+
+A person takes about a second per tap; the bot's anti-flood (2 presses/s, burst 6) is built for
+that. Each step jumps the test clock one second instead of sleeping.
+"""
+
+from __future__ import annotations
+
+from tests.e2e.harness import JumpClock
+from trt_local.emulator import ChatMessage, EmulatedUser
+
+
+def button_starting(message: ChatMessage, prefix: str) -> str:
+    for text in message.button_texts:
+        if text.startswith(prefix):
+            return text
+    raise AssertionError(f"no button starting with {prefix!r} in {message.button_texts}")
+
+
+class Person:
+    """An emulated user who acts at a human pace and waits for the bot's answers."""
+
+    def __init__(self, user: EmulatedUser, clock: JumpClock) -> None:
+        self.user = user
+        self.clock = clock
+
+    async def send(self, text: str) -> None:
+        self.clock.jump(1)
+        await self.user.send(text)
+
+    async def press(self, text: str, message_id: int | None = None) -> str:
+        self.clock.jump(1)
+        return await self.user.press(text, message_id=message_id)
+
+    async def press_prefix(self, prefix: str) -> str:
+        message = await self.user.wait_for(
+            lambda m: any(b.startswith(prefix) for b in m.button_texts)
+        )
+        return await self.press(button_starting(message, prefix), message.message_id)
+
+    async def wait(self, text: str, timeout: float = 10) -> ChatMessage:  # noqa: ASYNC109
+        return await self.user.wait_for(lambda m: text in m.content, timeout=timeout)
+
+    async def wait_button(self, prefix: str) -> ChatMessage:
+        return await self.user.wait_for(lambda m: any(b.startswith(prefix) for b in m.button_texts))
+
+    async def open_model(self, category: str, model_title: str) -> ChatMessage:
+        """/start → Create → category → model card → Start; returns the first question."""
+        await self.send("/start")
+        menu = await self.user.next_message()
+        await self.press("🎨 Create")
+        await self.user.wait_for(
+            lambda m: m.message_id == menu.message_id and category in m.button_texts
+        )
+        await self.press(category)
+        await self.press_prefix(model_title)
+        await self.user.wait_for(lambda m: "▶️ Start" in m.button_texts)
+        await self.press("▶️ Start")
+        return await self.user.wait_for(
+            lambda m: (
+                m.message_id == menu.message_id
+                and "▶️ Start" not in m.button_texts
+                and "« Back" in m.button_texts
+            )
+        )
+
+    async def confirm(self) -> None:
+        await self.press_prefix("✅ Confirm")

@@ -1,0 +1,136 @@
+"""Test doubles for the engine tests: a fake clock, a recording Notifier, a gated transport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+
+from trt_local.services.engine import Engine
+from trt_local.services.ports import (
+    AdminAlert,
+    DeliveryError,
+    FailureReason,
+    JobView,
+    Phase,
+    Refund,
+    ResultFile,
+)
+
+API_KEY = "sk-engine-test-SECRET-42"
+START = 1_750_000_000.0  # 2025-06-15 15:06:40 UTC, 18:06 in Moscow
+
+
+class FakeClock:
+    """Wall-clock seconds that move only when code sleeps or a test advances them."""
+
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class Delivered:
+    job: JobView
+    files: list[ResultFile]
+
+
+@dataclass
+class RecordingNotifier:
+    """The Notifier port as a test sees it: every call recorded, sends can be made to fail."""
+
+    progress: list[tuple[int, Phase, float]] = field(default_factory=list)
+    delivered: list[Delivered] = field(default_factory=list)
+    failed: list[tuple[int, FailureReason, Refund]] = field(default_factory=list)
+    alerts: list[AdminAlert] = field(default_factory=list)
+    failing_sends: int = 0  # the next N deliver() calls raise DeliveryError
+    send_attempts: int = 0
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+        self.progress.append((job.id, phase, elapsed_s))
+        self._changed.set()
+
+    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+        self.send_attempts += 1
+        self._changed.set()
+        if self.failing_sends:
+            self.failing_sends -= 1
+            raise DeliveryError("Telegram is down")
+        self.delivered.append(Delivered(job, list(files)))
+        return [f"tg-file-{job.id}-{n}" for n in range(len(files))]
+
+    async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
+        self.failed.append((job.id, reason, refund))
+        self._changed.set()
+
+    async def alert_admins(self, alert: AdminAlert) -> None:
+        self.alerts.append(alert)
+        self._changed.set()
+
+    async def wait_for(self, condition: Callable[[], bool]) -> None:
+        """Wait (at most 5 s) until a notifier call makes ``condition`` true."""
+        async with asyncio.timeout(5):
+            while not condition():
+                self._changed.clear()
+                await self._changed.wait()
+
+    def delivered_ids(self) -> list[int]:
+        return [item.job.id for item in self.delivered]
+
+
+class Gate(httpx.AsyncBaseTransport):
+    """Wraps a transport: records polled task ids and can hold createTask until released."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.polled: list[str] = []
+        self.empty_results = False  # a "success" recordInfo answer loses its result URLs
+        self.hold_creates = False
+        self.create_arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/recordInfo"):
+            self.polled.append(request.url.params.get("taskId", ""))
+        if path.endswith("/createTask") and self.hold_creates:
+            self.create_arrived.set()
+            await self.release.wait()
+        response = await self.inner.handle_async_request(request)
+        if path.endswith("/recordInfo") and self.empty_results:
+            body = json.loads(await response.aread())
+            if body.get("data", {}).get("state") == "success":
+                body["data"]["resultJson"] = json.dumps({"resultUrls": []})
+                return httpx.Response(response.status_code, json=body)
+        return response
+
+
+async def run_until(
+    engine: Engine,
+    clock: FakeClock,
+    done: Callable[[], Awaitable[bool]],
+    *,
+    max_passes: int = 300,
+) -> None:
+    """Drive the engine pass by pass, jumping the clock to the next due time, until ``done``."""
+    for _ in range(max_passes):
+        if await done():
+            return
+        next_at = await engine.run_once()
+        if next_at is not None and next_at > clock.now:
+            clock.now = next_at
+    raise AssertionError("the engine never reached the expected state")

@@ -1,0 +1,80 @@
+"""Balance for users; /topup for admins (until payments exist, admins credit users by hand)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from trt_local.bot.context import Ctx
+from trt_local.bot.keyboards import with_nav
+from trt_local.bot.screens import show
+from trt_local.bot.texts import t
+from trt_local.core.errors import AmountError
+from trt_local.core.money import format_money, parse_amount
+
+
+async def balance(update: Update, context: Ctx) -> None:
+    """The Balance button and /balance."""
+    assert context.user is not None
+    if update.callback_query:
+        await update.callback_query.answer()
+    services = context.services
+    amount = await services.billing.balance(context.user.id)
+    quote_free = await services.generation.free_left(context.user.id)
+    currency = services.settings.prices.currency
+    text = t(
+        context.lang,
+        "balance.text",
+        balance=format_money(amount, currency, context.lang),
+        free_left=quote_free,
+    )
+    await show(update, context, text, with_nav([], context.lang))
+
+
+async def topup(update: Update, context: Ctx) -> None:
+    """/topup <user_id> <amount> [reason…] — admins only."""
+    assert context.user is not None and update.message is not None
+    lang = context.lang
+    if not context.user.is_admin:
+        await update.message.reply_text(t(lang, "fallback.command"))
+        return
+    args = context.args or []
+    usage = t(lang, "topup.usage")
+    if len(args) < 2 or not args[0].isdigit():
+        await update.message.reply_text(usage)
+        return
+    try:
+        amount = parse_amount(args[1])
+    except AmountError:
+        await update.message.reply_text(usage)
+        return
+    if amount <= 0:
+        await update.message.reply_text(usage)
+        return
+    user_id = int(args[0])
+    target = await context.services.users.get(user_id)
+    if target is None:
+        await update.message.reply_text(t(lang, "topup.unknown_user", user=user_id))
+        return
+    reason = " ".join(args[2:]) or "manual top-up"
+    change = await context.services.billing.admin_topup(context.user.id, user_id, amount, reason)
+    new_balance = change.balance_minor
+    currency = context.services.settings.prices.currency
+    await update.message.reply_text(
+        t(
+            lang,
+            "topup.done",
+            user=user_id,
+            amount=format_money(amount, currency, lang),
+            balance=format_money(new_balance, currency, lang),
+        )
+    )
+    tlang = target.language
+    await context.bot.send_message(
+        user_id,
+        t(
+            tlang,
+            "topup.received",
+            amount=format_money(amount, currency, tlang),
+            balance=format_money(new_balance, currency, tlang),
+        ),
+    )

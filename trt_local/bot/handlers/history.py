@@ -1,0 +1,135 @@
+"""My generations: a paged list, one job's card, "show again" and "again"."""
+
+from __future__ import annotations
+
+import time
+from html import escape
+
+from telegram import Update
+
+from trt_local.bot import codec
+from trt_local.bot.context import Ctx
+from trt_local.bot.handlers.wizard import show_confirm
+from trt_local.bot.keyboards import button, with_nav
+from trt_local.bot.notifier import resend
+from trt_local.bot.screens import show
+from trt_local.bot.texts import t
+from trt_local.core.money import format_money
+from trt_local.core.wizard import Draft
+from trt_local.services.ports import JobView
+
+PAGE = 6
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%d.%m %H:%M", time.localtime(ts))
+
+
+def _price(context: Ctx, job: JobView) -> str:
+    if not job.price_minor:
+        return t(context.lang, "btn.confirm_free").split("·")[-1].strip()
+    return format_money(job.price_minor, context.services.settings.prices.currency, context.lang)
+
+
+async def history(update: Update, context: Ctx) -> None:
+    """The list, newest first, PAGE per screen."""
+    assert context.user is not None
+    query = update.callback_query
+    data = codec.decode(query.data) if query else None
+    offset = int(data.arg(0, "0")) if data and data.arg(0, "0").isdigit() else 0
+    if query:
+        await query.answer()
+    lang = context.lang
+    jobs, total = await context.services.generation.history(context.user.id, offset, PAGE)
+    if total == 0:
+        await show(update, context, t(lang, "history.empty"), with_nav([], lang))
+        return
+    rows = [
+        [
+            button(
+                t(
+                    lang,
+                    "history.item",
+                    title=job.title,
+                    date=_when(job.created_at),
+                    price=_price(context, job),
+                    status=t(lang, f"status.{job.status.value}"),
+                ),
+                "job",
+                job.id,
+            )
+        ]
+        for job in jobs
+    ]
+    pager = []
+    if offset > 0:
+        pager.append(button(t(lang, "btn.prev"), "hist", max(0, offset - PAGE)))
+    if offset + PAGE < total:
+        pager.append(button(t(lang, "btn.next"), "hist", offset + PAGE))
+    if pager:
+        rows.append(pager)
+    await show(update, context, t(lang, "history.title", total=total), with_nav(rows, lang))
+
+
+async def _own_job(update: Update, context: Ctx) -> JobView | None:
+    query = update.callback_query
+    assert query is not None and context.user is not None
+    data = codec.decode(query.data)
+    job_id = int(data.arg(0)) if data and data.arg(0).isdigit() else 0
+    job = await context.services.generation.get(job_id) if job_id else None
+    if job is None or job.user_id != context.user.id:
+        await query.answer(t(context.lang, "fallback.stale"))
+        return None
+    await query.answer()
+    return job
+
+
+async def job_card(update: Update, context: Ctx) -> None:
+    """One generation: what, when, price, status; show again and repeat."""
+    job = await _own_job(update, context)
+    if job is None:
+        return
+    lang = context.lang
+    text = t(
+        lang,
+        "history.detail",
+        title=escape(job.title),
+        date=_when(job.created_at),
+        price=_price(context, job),
+        status=t(lang, f"status.{job.status.value}"),
+    )
+    rows = []
+    if job.result_file_ids or job.result_text:
+        rows.append([button(t(lang, "btn.show"), "hshow", job.id)])
+    rows.append([button(t(lang, "btn.again"), "again", job.id)])
+    await show(update, context, text, with_nav(rows, lang, "hist", 0))
+
+
+async def show_again(update: Update, context: Ctx) -> None:
+    """Re-send a result by its Telegram file ids: no download, no upload."""
+    job = await _own_job(update, context)
+    if job is None or update.effective_chat is None:
+        return
+    if job.result_file_ids:
+        await resend(context.bot, update.effective_chat.id, job.result_file_ids)
+    elif job.result_text:
+        await context.bot.send_message(update.effective_chat.id, escape(job.result_text[:4000]))
+
+
+async def again(update: Update, context: Ctx) -> None:
+    """Same model, same inputs, a new confirm screen (a new nonce: a new job)."""
+    job = await _own_job(update, context)
+    if job is None:
+        return
+    assert context.user is not None
+    model = context.services.catalog().get(job.model_id)
+    if model is None or not model.enabled:
+        await show(
+            update, context, t(context.lang, "confirm.unavailable"), with_nav([], context.lang)
+        )
+        return
+    draft = Draft(model.id, values=dict(job.params))
+    async with context.bot_data.user_lock(context.user.id):
+        await context.services.drafts.save(context.user.id, draft)
+    # A new message: the finished job's message keeps its result and buttons.
+    await show_confirm(update, context, model, draft, new=True)

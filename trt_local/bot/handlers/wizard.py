@@ -1,0 +1,290 @@
+"""The generation wizard: one input per screen, then the confirm screen and the charge.
+
+Every button carries the draft's nonce, so buttons of an older draft are answered as stale. Each
+user's wizard updates run one at a time (a per-user lock): with concurrent update handling a photo
+and a button pressed together must not overwrite each other's draft.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from trt_local.bot import codec
+from trt_local.bot.context import Ctx
+from trt_local.bot.handlers import fallback
+from trt_local.bot.keyboards import button, with_nav
+from trt_local.bot.media_input import MediaRejected, receive_media
+from trt_local.bot.screens import send_menu, show
+from trt_local.bot.texts import t
+from trt_local.bot.wizard_view import (
+    confirm_screen,
+    edit_list,
+    step_keyboard,
+    step_text,
+)
+from trt_local.core.errors import (
+    InputError,
+    InsufficientFunds,
+    JobLimitReached,
+    ModelUnavailable,
+)
+from trt_local.core.inputs import InputType
+from trt_local.core.model_spec import ModelSpec
+from trt_local.core.money import format_money
+from trt_local.core.validation import validate_value
+from trt_local.core.wizard import Draft, next_input, previous_input
+
+
+def input_error_text(lang: str, error: InputError) -> str:
+    key = f"err.{error.code.value}"
+    text = t(lang, key, **{k: v for k, v in error.params.items()})
+    return text if text != key else t(lang, "err.bad_input")
+
+
+async def _current(context: Ctx) -> tuple[ModelSpec, Draft] | None:
+    assert context.user is not None
+    draft = await context.services.drafts.get(context.user.id)
+    if draft is None:
+        return None
+    model = context.services.catalog().get(draft.model_id)
+    if model is None or not model.enabled:
+        await context.services.drafts.clear(context.user.id)
+        return None
+    return model, draft
+
+
+async def ask_next(
+    update: Update, context: Ctx, model: ModelSpec, draft: Draft, note: str | None = None
+) -> None:
+    """Show the next question, or the confirm screen when every needed input is there."""
+    spec = next_input(model, draft)
+    if spec is None:
+        await show_confirm(update, context, model, draft, note)
+        return
+    text = step_text(context.lang, model, spec, draft)
+    await show(
+        update,
+        context,
+        f"{note}\n\n{text}" if note else text,
+        step_keyboard(context.lang, model, spec, draft),
+    )
+
+
+async def show_confirm(
+    update: Update,
+    context: Ctx,
+    model: ModelSpec,
+    draft: Draft,
+    note: str | None = None,
+    *,
+    new: bool = False,
+) -> None:
+    assert context.user is not None
+    services = context.services
+    quote = await services.generation.quote(context.user, model.id, draft.values)
+    balance = await services.billing.balance(context.user.id)
+    text, markup = confirm_screen(
+        context.lang, model, draft, quote, balance, services.settings.prices.currency
+    )
+    await show(update, context, f"{note}\n\n{text}" if note else text, markup, new=new)
+
+
+async def start_model(update: Update, context: Ctx) -> None:
+    """The model card's Start button: a fresh draft and its first question."""
+    query = update.callback_query
+    assert query is not None and context.user is not None
+    data = codec.decode(query.data)
+    model = context.services.catalog().by_key(data.arg(0)) if data else None
+    if model is None or not model.enabled:
+        await query.answer(t(context.lang, "confirm.unavailable"), show_alert=True)
+        return
+    await query.answer()
+    async with context.bot_data.user_lock(context.user.id):
+        draft = await context.services.drafts.save(context.user.id, Draft(model.id))
+        await ask_next(update, context, model, draft)
+
+
+async def _draft_for_button(
+    update: Update, context: Ctx
+) -> tuple[ModelSpec, Draft, codec.Callback] | None:
+    """The draft a wizard button belongs to, or None (and a stale answer) if it is outdated."""
+    query = update.callback_query
+    assert query is not None
+    data = codec.decode(query.data)
+    current = await _current(context)
+    if data is None or current is None or current[1].nonce != data.arg(0):
+        await query.answer(t(context.lang, "fallback.stale"))
+        return None
+    await query.answer()
+    return current[0], current[1], data
+
+
+async def on_button(update: Update, context: Ctx) -> None:
+    """Every wizard button: option, skip, done, back, edit list, edit pick, confirm screen."""
+    assert context.user is not None
+    async with context.bot_data.user_lock(context.user.id):
+        found = await _draft_for_button(update, context)
+        if found is None:
+            return
+        model, draft, data = found
+        action = data.action
+        if action == "edl":
+            text, markup = edit_list(context.lang, model, draft)
+            await show(update, context, text, markup)
+            return
+        if action == "wbk":
+            previous = await _back(update, context, model, draft)
+            if previous is None:
+                return
+            draft = previous
+        elif action == "cnf":
+            draft = draft.edit(None)
+        else:
+            index = int(data.arg(1, "-1")) if data.arg(1).isdigit() else -1
+            if not 0 <= index < len(model.inputs):
+                return
+            spec = model.inputs[index]
+            if action == "edi":
+                draft = draft.edit(spec.name)
+            elif action == "skip":
+                draft = draft.skip(spec.name)
+            elif action == "done":
+                draft = draft.edit(None)
+            elif action == "opt":
+                choice = int(data.arg(2, "-1")) if data.arg(2).isdigit() else -1
+                if spec.type is InputType.BOOL:
+                    draft = draft.with_value(spec.name, choice == 1)
+                elif spec.enum and 0 <= choice < len(spec.enum):
+                    draft = draft.with_value(spec.name, spec.enum[choice])
+                else:
+                    return
+        await context.services.drafts.save(context.user.id, draft)
+        await ask_next(update, context, model, draft)
+
+
+async def _back(update: Update, context: Ctx, model: ModelSpec, draft: Draft) -> Draft | None:
+    if draft.editing:
+        return draft.edit(None)
+    previous = previous_input(model, draft)
+    if previous is None:  # back from the first question: the model card
+        assert context.user is not None
+        await context.services.drafts.clear(context.user.id)
+        rows = [[button(t(context.lang, "btn.start_model"), "run", model.key)]]
+        await show(
+            update,
+            context,
+            f"<b>{escape(model.title)}</b>",
+            with_nav(rows, context.lang, "cat", model.category.key),
+        )
+        return None
+    return draft.without(previous.name)
+
+
+async def on_text(update: Update, context: Ctx) -> None:
+    """Free text: the answer to the current question, or a stray message outside the wizard."""
+    assert context.user is not None and update.message is not None
+    async with context.bot_data.user_lock(context.user.id):
+        current = await _current(context)
+        if current is None:
+            await fallback.stray_text(update, context)
+            return
+        model, draft = current
+        spec = next_input(model, draft)
+        if spec is None:
+            await show_confirm(update, context, model, draft, t(context.lang, "err.need_button"))
+            return
+        if spec.is_media:
+            await ask_next(
+                update, context, model, draft, t(context.lang, "err.wrong_media", expected="")
+            )
+            return
+        try:
+            value = validate_value(spec, update.message.text or "")
+        except InputError as error:
+            await ask_next(update, context, model, draft, input_error_text(context.lang, error))
+            return
+        draft = await context.services.drafts.save(
+            context.user.id, draft.with_value(spec.name, value)
+        )
+        await ask_next(update, context, model, draft)
+
+
+async def on_media(update: Update, context: Ctx) -> None:
+    """A photo, image file, audio, voice or video: the answer to a media question."""
+    assert context.user is not None and update.message is not None
+    async with context.bot_data.user_lock(context.user.id):
+        current = await _current(context)
+        spec = next_input(*current) if current else None
+        if current is None or spec is None or not spec.is_media:
+            await fallback.stray_media(update, context)
+            return
+        model, draft = current
+        try:
+            url = await receive_media(update.message, spec, context)
+        except MediaRejected as rejected:
+            await ask_next(
+                update, context, model, draft, t(context.lang, rejected.key, **rejected.params)
+            )
+            return
+        if spec.type is InputType.IMAGE_URLS:
+            urls = (*draft.values.get(spec.name, ()), url)
+            draft = draft.with_value(spec.name, urls)
+            if spec.max_items is None or len(urls) < spec.max_items:
+                draft = draft.edit(spec.name)  # keep collecting until Done
+        else:
+            draft = draft.with_value(spec.name, url)
+        await context.services.drafts.save(context.user.id, draft)
+        await ask_next(update, context, model, draft)
+
+
+async def on_confirm(update: Update, context: Ctx) -> None:
+    """Confirm: charge and queue the job (once, however many times the button is tapped)."""
+    query = update.callback_query
+    assert query is not None and context.user is not None and update.effective_chat is not None
+    data = codec.decode(query.data)
+    current = await _current(context)
+    if data is None or current is None or current[1].nonce != data.arg(0):
+        await query.answer(
+            t(context.lang, "confirm.duplicate" if current is None else "fallback.stale")
+        )
+        return
+    model, draft = current
+    lang = context.lang
+    currency = context.services.settings.prices.currency
+    nav = with_nav([], lang, "cnf", draft.nonce)
+    try:
+        job = await context.services.generation.confirm(
+            user=context.user,
+            chat_id=update.effective_chat.id,
+            model_id=model.id,
+            values=draft.values,
+            ref=f"{context.user.id}-{draft.nonce}",
+            status_message_id=query.message.message_id if query.message else None,
+        )
+    except InsufficientFunds as short:
+        await query.answer()
+        missing = format_money(short.missing_minor, currency, lang)
+        await show(update, context, t(lang, "confirm.insufficient", missing=missing), nav)
+        return
+    except JobLimitReached as limit:
+        await query.answer()
+        key = "confirm.limit_user" if limit.scope == "user" else "confirm.limit_global"
+        await show(update, context, t(lang, key, limit=limit.limit), nav)
+        return
+    except ModelUnavailable:
+        await query.answer(t(lang, "confirm.unavailable"), show_alert=True)
+        await context.services.drafts.clear(context.user.id)
+        await send_menu(update, context, t(lang, "confirm.unavailable"))
+        return
+    except InputError as error:
+        await query.answer()
+        await show_confirm(update, context, model, draft, input_error_text(lang, error))
+        return
+    if job.duplicate:
+        await query.answer(t(lang, "confirm.duplicate"))
+        return
+    await query.answer()
+    await context.services.drafts.clear(context.user.id)
+    await show(update, context, t(lang, "job.queued", title=escape(model.title)))

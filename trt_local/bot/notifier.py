@@ -1,0 +1,267 @@
+"""The Telegram side of the engine's Notifier port: status edits, result delivery, alerts.
+
+Status edits are paced to one per 3 s per chat (Telegram's per-chat limit is about 1 msg/s and
+progress is not worth spending it on); the final "done/failed" edit waits out the pause instead of
+being dropped. Results go out as photo/video/audio when Telegram accepts them as such, else as a
+document, and over 50 MB as a link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from html import escape
+
+from telegram import (
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+)
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+
+from trt_local.bot.keyboards import button
+from trt_local.bot.texts import t
+from trt_local.core.jobs import OutputKind
+from trt_local.core.money import format_money
+from trt_local.services.ports import (
+    AdminAlert,
+    DeliveryError,
+    FailureReason,
+    JobView,
+    Phase,
+    Refund,
+    ResultFile,
+)
+
+log = logging.getLogger("trt.bot.notifier")
+
+EDIT_INTERVAL_S = 3.0
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDES = 10_000
+PHOTO_MAX_RATIO = 20
+ALBUM_MAX = 10
+
+
+def fits_as_photo(file: ResultFile) -> bool:
+    """Telegram's photo rules: ≤ 10 MB, width + height ≤ 10000, aspect ratio ≤ 20."""
+    if file.content is None or len(file.content) > PHOTO_MAX_BYTES:
+        return False
+    if file.width is None or file.height is None:
+        return True
+    w, h = file.width, file.height
+    return w + h <= PHOTO_MAX_SIDES and max(w, h) <= PHOTO_MAX_RATIO * max(1, min(w, h))
+
+
+def elapsed_text(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TelegramNotifier:
+    def __init__(
+        self,
+        bot_getter: Callable[[], object],
+        *,
+        language_of: Callable[[int], object],
+        admin_ids: Callable[[], Sequence[int]],
+        currency: Callable[[], str],
+        clock: Callable[[], float],
+    ) -> None:
+        self._bot_getter = bot_getter
+        self._language_of = language_of
+        self._admin_ids = admin_ids
+        self._currency = currency
+        self._clock = clock
+        self._last_edit: dict[int, float] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    @property
+    def _bot(self):  # type: ignore[no-untyped-def]
+        return self._bot_getter()
+
+    async def _lang(self, user_id: int) -> str:
+        lang = self._language_of(user_id)
+        if asyncio.iscoroutine(lang):
+            lang = await lang
+        return str(lang or "en")
+
+    # -- status message -------------------------------------------------------------------------
+    async def _edit_status(
+        self, job: JobView, text: str, markup: InlineKeyboardMarkup | None, *, final: bool
+    ) -> None:
+        lock = self._locks.setdefault(job.chat_id, asyncio.Lock())
+        async with lock:
+            since = self._clock() - self._last_edit.get(job.chat_id, 0.0)
+            if since < EDIT_INTERVAL_S:
+                if not final:
+                    return  # the next progress tick will show the news
+                await asyncio.sleep(EDIT_INTERVAL_S - since)
+            self._last_edit[job.chat_id] = self._clock()
+            try:
+                if job.status_message_id is None:
+                    raise BadRequest("message to edit not found")
+                await self._bot.edit_message_text(
+                    text, chat_id=job.chat_id, message_id=job.status_message_id, reply_markup=markup
+                )
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return
+                if final:  # the status message is gone: the outcome still has to be said
+                    await self._send_quietly(job.chat_id, text, markup)
+            except Forbidden:
+                log.info("user of job %s blocked the bot", job.id)
+            except NetworkError as exc:
+                if final:
+                    raise DeliveryError(str(exc)) from None
+                log.info("progress edit for job %s failed: %s", job.id, exc)
+
+    async def _send_quietly(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        try:
+            await self._bot.send_message(chat_id, text, reply_markup=markup)
+        except Forbidden:
+            log.info("chat %s blocked the bot", chat_id)
+
+    def _final_markup(self, lang: str, job: JobView) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup(
+            [
+                [
+                    button(t(lang, "btn.again"), "again", job.id),
+                    button(t(lang, "btn.home"), "menu"),
+                ],
+            ]
+        )
+
+    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+        lang = await self._lang(job.user_id)
+        title = escape(job.title)
+        key = {"queued": "job.queued", "generating": "job.generating", "slow": "job.slow"}[
+            phase.value
+        ]
+        text = t(lang, key, title=title, elapsed=elapsed_text(elapsed_s))
+        await self._edit_status(job, text, None, final=False)
+
+    async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
+        lang = await self._lang(job.user_id)
+        text = t(
+            lang, "job.failed", title=escape(job.title), reason=t(lang, f"reason.{reason.value}")
+        )
+        if refund.amount_minor:
+            amount = format_money(refund.amount_minor, self._currency(), lang)
+            text += "\n" + t(lang, "job.refunded", amount=amount)
+        if refund.free_returned:
+            text += "\n" + t(lang, "job.free_returned")
+        try:
+            await self._edit_status(job, text, self._final_markup(lang, job), final=True)
+        except DeliveryError:
+            log.warning("could not tell the user of job %s that it failed", job.id)
+
+    async def alert_admins(self, alert: AdminAlert) -> None:
+        for admin_id in self._admin_ids():
+            lang = await self._lang(admin_id)
+            text = t(lang, "admin.alert", code=alert.code.value, detail=escape(alert.detail))
+            try:
+                await self._bot.send_message(admin_id, text)
+            except TelegramError as exc:
+                log.warning("could not alert admin %s: %s", admin_id, exc)
+
+    # -- results --------------------------------------------------------------------------------
+    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+        lang = await self._lang(job.user_id)
+        try:
+            file_ids = await self._send_results(job, files, lang)
+        except Forbidden:
+            log.info("user of job %s blocked the bot; the result stays in history", job.id)
+            return []
+        except NetworkError as exc:  # RetryAfter is honoured by the rate limiter before this
+            raise DeliveryError(str(exc)) from None
+        await self._edit_status(
+            job,
+            t(lang, "job.done", title=escape(job.title)),
+            self._final_markup(lang, job),
+            final=True,
+        )
+        return file_ids
+
+    async def _send_results(
+        self, job: JobView, files: Sequence[ResultFile], lang: str
+    ) -> list[str]:
+        chat = job.chat_id
+        file_ids: list[str] = []
+        images = [f for f in files if f.kind is OutputKind.IMAGE and f.content is not None]
+        if len(images) > 1:
+            await self._bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO)
+            for start in range(0, len(images), ALBUM_MAX):
+                group = images[start : start + ALBUM_MAX]
+                # An album is all photos or all documents: one oversized image makes it documents.
+                as_photos = all(fits_as_photo(f) for f in group)
+                media: list[InputMediaPhoto | InputMediaDocument] = [
+                    InputMediaPhoto(f.content or b"", filename=f.file_name)
+                    if as_photos
+                    else InputMediaDocument(f.content or b"", filename=f.file_name)
+                    for f in group
+                ]
+                messages = await self._bot.send_media_group(chat, media)
+                file_ids.extend(_file_id(m) for m in messages)
+            files = [f for f in files if f not in images]
+        for file in files:
+            file_ids.append(await self._send_one(chat, file, lang))
+        return [fid for fid in file_ids if fid]
+
+    async def _send_one(self, chat: int, file: ResultFile, lang: str) -> str:
+        bot = self._bot
+        if file.text is not None:
+            for start in range(0, max(1, len(file.text)), 4000):
+                await bot.send_message(chat, escape(file.text[start : start + 4000]) or "—")
+            return ""
+        if file.too_big or file.content is None:
+            await bot.send_message(chat, t(lang, "job.link", url=escape(file.url)))
+            return ""
+        if file.kind is OutputKind.IMAGE and fits_as_photo(file):
+            await bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO)
+            try:
+                return _file_id(await bot.send_photo(chat, file.content, filename=file.file_name))
+            except BadRequest as exc:  # Telegram refused it as a photo: a document always works
+                log.info("photo refused (%s); sending as a document", exc)
+        if file.kind is OutputKind.VIDEO:
+            await bot.send_chat_action(chat, ChatAction.UPLOAD_VIDEO)
+            return _file_id(await bot.send_video(chat, file.content, filename=file.file_name))
+        if file.kind is OutputKind.AUDIO:
+            await bot.send_chat_action(chat, ChatAction.UPLOAD_VOICE)
+            return _file_id(await bot.send_audio(chat, file.content, filename=file.file_name))
+        await bot.send_chat_action(chat, ChatAction.UPLOAD_DOCUMENT)
+        return _file_id(await bot.send_document(chat, file.content, filename=file.file_name))
+
+
+def _file_id(message: Message) -> str:
+    if message.photo:
+        return f"photo:{message.photo[-1].file_id}"
+    for kind in ("video", "audio", "document", "voice", "animation"):
+        media = getattr(message, kind, None)
+        if media is not None:
+            return f"{kind}:{media.file_id}"
+    return ""
+
+
+async def resend(bot: object, chat_id: int, file_ids: Sequence[str]) -> int:
+    """ "Show again": re-send stored results by Telegram file id (no re-upload); returns count."""
+    sent = 0
+    for tagged in file_ids:
+        kind, _, file_id = tagged.partition(":")
+        sender = {
+            "photo": "send_photo",
+            "video": "send_video",
+            "audio": "send_audio",
+            "voice": "send_voice",
+            "animation": "send_animation",
+        }.get(kind, "send_document")
+        await getattr(bot, sender)(chat_id, file_id)
+        sent += 1
+    return sent
+
+
+__all__ = ["TelegramNotifier", "fits_as_photo", "resend"]

@@ -1,0 +1,121 @@
+"""The generation wizard as pure state: which input to ask next, and what the draft holds.
+
+The main path asks what a run cannot do without (required inputs), what users usually care about
+(optional media, and the inputs that change the price or the shape: ratio, size, resolution,
+duration), in the catalog's wizard order. Everything else keeps its default and can be changed from
+the confirm screen's Edit list, so a ten-input model does not become a ten-step form.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from trt_local.core.inputs import InputSpec, InputType
+from trt_local.core.model_spec import ModelSpec
+
+_SHAPE_INPUT = re.compile(r"aspect|ratio|size|resolution|duration|n_frames|quality", re.I)
+
+
+def _price_inputs(model: ModelSpec) -> set[str]:
+    names = {key for case in model.pricing.by for key in case.when}
+    if model.pricing.per:
+        names.add(model.pricing.per)
+    return names
+
+
+def main_path(model: ModelSpec) -> tuple[InputSpec, ...]:
+    priced = _price_inputs(model)
+
+    def asked(spec: InputSpec) -> bool:
+        if spec.required or spec.is_media:
+            return True
+        if spec.type not in (InputType.ENUM, InputType.BOOL, InputType.INT):
+            return False
+        return spec.name in priced or bool(_SHAPE_INPUT.search(spec.name))
+
+    return tuple(spec for spec in model.wizard_inputs() if asked(spec))
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(4)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One user's unfinished generation. ``nonce`` ties buttons to this draft (stale otherwise)."""
+
+    model_id: str
+    nonce: str = field(default_factory=new_nonce)
+    values: Mapping[str, Any] = field(default_factory=dict)
+    skipped: frozenset[str] = frozenset()
+    editing: str | None = None  # an input chosen from the confirm screen's Edit list
+
+    def with_value(self, name: str, value: Any) -> Draft:
+        return replace(
+            self,
+            values={**self.values, name: value},
+            skipped=self.skipped - {name},
+            editing=None,
+        )
+
+    def without(self, name: str) -> Draft:
+        values = {k: v for k, v in self.values.items() if k != name}
+        return replace(self, values=values, skipped=self.skipped - {name}, editing=None)
+
+    def skip(self, name: str) -> Draft:
+        values = {k: v for k, v in self.values.items() if k != name}
+        return replace(self, values=values, skipped=self.skipped | {name}, editing=None)
+
+    def edit(self, name: str | None) -> Draft:
+        return replace(self, editing=name)
+
+    def renewed(self) -> Draft:
+        """Same inputs, new nonce: "Again" must not collide with the job it repeats."""
+        return replace(self, nonce=new_nonce(), editing=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model_id": self.model_id,
+            "nonce": self.nonce,
+            "values": {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()},
+            "skipped": sorted(self.skipped),
+            "editing": self.editing,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Draft:
+        return cls(
+            model_id=str(data["model_id"]),
+            nonce=str(data["nonce"]),
+            values={k: tuple(v) if isinstance(v, list) else v for k, v in data["values"].items()},
+            skipped=frozenset(data.get("skipped", ())),
+            editing=data.get("editing"),
+        )
+
+
+def next_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
+    """The input to ask now, or None when the draft is ready for the confirm screen."""
+    if draft.editing:
+        return model.input(draft.editing)
+    for spec in main_path(model):
+        if spec.name not in draft.values and spec.name not in draft.skipped:
+            return spec
+    return None
+
+
+def previous_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
+    """The last answered main-path input (for Back), or None at the first step."""
+    answered = [s for s in main_path(model) if s.name in draft.values or s.name in draft.skipped]
+    return answered[-1] if answered else None
+
+
+def missing_required(model: ModelSpec, draft: Draft) -> list[InputSpec]:
+    return [
+        spec
+        for spec in model.inputs
+        if spec.required and spec.default is None and spec.name not in draft.values
+    ]

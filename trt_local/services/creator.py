@@ -1,0 +1,187 @@
+"""Sending a queued job to Kie (``createTask``) and sorting out what a failure means.
+
+``createTask`` has no idempotency key (API.md §11), so the job goes ``queued → creating`` in the
+database *before* the request, and a failure is classified by whether Kie may have started a task:
+
+- Kie provably started nothing (connection refused, 429, 455; the client already retried a few
+  times): back to ``queued`` with a growing backoff, a bounded number of rounds, then fail.
+- The request may have reached Kie (read timeout, 5xx, a malformed answer): at most one more
+  attempt, then fail — a second task would bill the Kie account twice.
+- The account needs the admin (401/402/433) or Kie disabled the model (505): fail as
+  ``unavailable`` and alert the admins once per problem.
+- Kie refused the parameters (400/422): ``invalid_input`` (``content_rejected`` when it reads
+  like a content-policy refusal).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from trt_local.core.jobs import FIRST_POLL_DELAY_S, JobStatus
+from trt_local.kie.client import KieClient
+from trt_local.kie.errors import (
+    BadRequestError,
+    FeatureDisabledError,
+    InvalidParametersError,
+    KieError,
+    KieProtocolError,
+    KieTransportError,
+    MaintenanceError,
+    RateLimitedError,
+)
+from trt_local.services.alarms import Alarms
+from trt_local.services.job_views import to_view
+from trt_local.services.ports import FailureReason, Phase
+from trt_local.services.progress import Progress
+from trt_local.services.settlement import Settlement
+from trt_local.storage.jobs import JobRecord, JobsRepo
+
+log = logging.getLogger("trt.engine")
+
+MAX_CREATE_ROUNDS = 6  # each round is already up to 4 attempts inside the client
+MAX_UNCERTAIN_RETRIES = 1  # API.md §11: after a read timeout or 5xx, retry at most once
+REQUEUE_BASE_S = 10.0
+REQUEUE_CAP_S = 120.0
+MAINTENANCE_BASE_S = 60.0
+MAINTENANCE_CAP_S = 600.0
+UNCERTAIN_RETRY_S = 5.0
+
+
+def requeue_delay(rounds: int, exc: KieError) -> float:
+    """Seconds before the next round after ``rounds`` failed ones (1-based)."""
+    if isinstance(exc, MaintenanceError):
+        return min(MAINTENANCE_CAP_S, MAINTENANCE_BASE_S * 2.0 ** (rounds - 1))
+    delay = min(REQUEUE_CAP_S, REQUEUE_BASE_S * 2.0 ** (rounds - 1))
+    if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
+        delay = max(delay, exc.retry_after)
+    return delay
+
+
+def nothing_started(exc: KieError) -> bool:
+    """True when Kie cannot have started a task for the failed request."""
+    if isinstance(exc, KieTransportError):
+        return not exc.reached
+    return isinstance(exc, RateLimitedError | MaintenanceError)
+
+
+def may_have_started(exc: KieError) -> bool:
+    """True when the request may have reached Kie and the outcome is unknown."""
+    if isinstance(exc, KieTransportError | KieProtocolError):
+        return True
+    return exc.retryable
+
+
+class Creator:
+    def __init__(
+        self,
+        jobs: JobsRepo,
+        kie: KieClient,
+        settlement: Settlement,
+        alarms: Alarms,
+        progress: Progress,
+        *,
+        clock: Callable[[], float],
+    ) -> None:
+        self._jobs = jobs
+        self._kie = kie
+        self._settlement = settlement
+        self._alarms = alarms
+        self._progress = progress
+        self._clock = clock
+
+    async def create(self, record: JobRecord) -> None:
+        """Send one queued job to Kie and record the outcome."""
+        rounds = record.create_attempts + 1
+        claimed = await self._jobs.update(
+            record.id,
+            expect=(JobStatus.QUEUED,),
+            now=self._clock(),
+            status=JobStatus.CREATING.value,
+            create_attempts=rounds,
+        )
+        if not claimed:
+            return  # failed meanwhile (deadline, admin)
+        try:
+            task_id = await self._kie.create_task(record.model_id, record.kie_input)
+        except KieError as exc:
+            await self._failed(record, rounds, exc)
+            return
+        self._alarms.clear_after_create(record.model_id)
+        now = self._clock()
+        started = await self._jobs.update(
+            record.id,
+            expect=(JobStatus.CREATING,),
+            now=now,
+            status=JobStatus.RUNNING.value,
+            task_id=task_id,
+            started_at=now,
+            next_poll_at=min(now + FIRST_POLL_DELAY_S, record.deadline_at),
+            poll_failures=0,
+        )
+        if not started:
+            log.warning(
+                "job %s was failed while Kie task %s was being created; the task is not used",
+                record.id,
+                task_id,
+            )
+            return
+        log.info("job %s is running as Kie task %s", record.id, task_id)
+        running = await self._jobs.get(record.id)
+        if running is not None:
+            await self._progress.report(to_view(running), Phase.GENERATING, 0.0)
+
+    async def _failed(self, record: JobRecord, rounds: int, exc: KieError) -> None:
+        detail = f"createTask: {type(exc).__name__}: {exc}"
+        if exc.account_problem or isinstance(exc, FeatureDisabledError):
+            await self._alarms.report(exc, record.model_id)
+            await self._settlement.fail_and_refund(record.id, FailureReason.UNAVAILABLE, detail)
+        elif isinstance(exc, BadRequestError | InvalidParametersError):
+            reason = (
+                FailureReason.CONTENT_REJECTED
+                if exc.content_rejected
+                else FailureReason.INVALID_INPUT
+            )
+            await self._settlement.fail_and_refund(record.id, reason, detail)
+        elif nothing_started(exc):
+            if rounds >= MAX_CREATE_ROUNDS:
+                reason = (
+                    FailureReason.UNAVAILABLE
+                    if isinstance(exc, MaintenanceError)
+                    else FailureReason.UPSTREAM_FAILED
+                )
+                await self._settlement.fail_and_refund(record.id, reason, detail)
+            else:
+                await self._requeue(record, requeue_delay(rounds, exc), record.reached_failures)
+        elif may_have_started(exc):
+            if record.reached_failures >= MAX_UNCERTAIN_RETRIES:
+                await self._settlement.fail_and_refund(
+                    record.id, FailureReason.UPSTREAM_FAILED, detail
+                )
+            else:
+                log.warning(
+                    "job %s: createTask may have reached Kie (%s); trying once more",
+                    record.id,
+                    type(exc).__name__,
+                )
+                await self._requeue(record, UNCERTAIN_RETRY_S, record.reached_failures + 1)
+        else:
+            reason = (
+                FailureReason.CONTENT_REJECTED
+                if exc.content_rejected
+                else FailureReason.UPSTREAM_FAILED
+            )
+            await self._settlement.fail_and_refund(record.id, reason, detail)
+
+    async def _requeue(self, record: JobRecord, delay: float, reached_failures: int) -> None:
+        now = self._clock()
+        # Never later than the deadline: a job that cannot be sent in time is failed then.
+        await self._jobs.update(
+            record.id,
+            expect=(JobStatus.CREATING,),
+            now=now,
+            status=JobStatus.QUEUED.value,
+            next_poll_at=min(now + delay, record.deadline_at),
+            reached_failures=reached_failures,
+        )
+        log.info("job %s: create postponed by %.0f s", record.id, delay)

@@ -1,0 +1,218 @@
+"""Delivering a finished job: download every result at once, hand the files to the bot, record it.
+
+Kie's URLs expire, so all files are downloaded together as soon as the job succeeds; a file over
+50 MB is not downloaded but passed as a link (``too_big``). The downloaded files are kept in
+memory until the bot accepts them, so a failed send (Telegram down) is retried with backoff
+without downloading again. The job stays ``succeeded`` until the send returned; only then is it
+marked ``delivered`` — a crash in between can repeat that one send, never more.
+
+A download that fails for good (404, expired, or still failing after the retries) fails the job
+with ``no_result`` and refunds it. A send that keeps failing is parked after the retries (the
+admins are alerted; the dashboard's "retry delivery" or the next start tries again).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import mimetypes
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import imagesize
+
+from trt_local.core.jobs import JobStatus, OutputKind
+from trt_local.kie.client import KieClient
+from trt_local.kie.errors import DownloadTooLargeError, KieDownloadError, KieError
+from trt_local.services.job_views import result_text, result_urls, to_view
+from trt_local.services.ports import (
+    MAX_UPLOAD_BYTES,
+    AdminAlert,
+    AlertCode,
+    DeliveryError,
+    FailureReason,
+    Notifier,
+    ResultFile,
+)
+from trt_local.services.settlement import Settlement, notify_quietly
+from trt_local.storage.jobs import JobRecord, JobsRepo, dump_json
+
+log = logging.getLogger("trt.engine")
+
+MAX_DELIVERY_ATTEMPTS = 8
+RETRY_BASE_S = 5.0
+RETRY_CAP_S = 600.0
+_MIME_KINDS = {"image": OutputKind.IMAGE, "video": OutputKind.VIDEO, "audio": OutputKind.AUDIO}
+
+
+def kind_of(mime_type: str, default: OutputKind) -> OutputKind:
+    return _MIME_KINDS.get(mime_type.split("/", 1)[0], default)
+
+
+def image_size(content: bytes) -> tuple[int | None, int | None]:
+    width, height = imagesize.get(io.BytesIO(content))
+    if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
+        return None, None
+    return width, height
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, KieDownloadError) and exc.status in (408, 429):
+        return True
+    return isinstance(exc, KieError) and exc.retryable
+
+
+class _DownloadFailed(Exception):
+    def __init__(self, detail: str, *, transient: bool) -> None:
+        super().__init__(detail)
+        self.transient = transient
+
+
+class Delivery:
+    def __init__(
+        self,
+        jobs: JobsRepo,
+        kie: KieClient,
+        notifier: Notifier,
+        settlement: Settlement,
+        *,
+        clock: Callable[[], float],
+        max_bytes: int = MAX_UPLOAD_BYTES,
+    ) -> None:
+        self._jobs = jobs
+        self._kie = kie
+        self._notifier = notifier
+        self._settlement = settlement
+        self._clock = clock
+        self._max_bytes = max_bytes
+        self._ready: dict[int, list[ResultFile]] = {}  # downloaded, not yet accepted by the bot
+
+    async def deliver(self, record: JobRecord) -> None:
+        """Download (once) and send one succeeded job's results."""
+        files = self._ready.get(record.id)
+        if files is None:
+            try:
+                files = await self._fetch(record)
+            except _DownloadFailed as exc:
+                if exc.transient and record.delivery_attempts + 1 < MAX_DELIVERY_ATTEMPTS:
+                    await self._retry_later(record, f"download: {exc}")
+                else:
+                    await self._settlement.fail_and_refund(
+                        record.id, FailureReason.NO_RESULT, f"download: {exc}"
+                    )
+                return
+            self._ready[record.id] = files
+        try:
+            file_ids = await self._notifier.deliver(to_view(record), files)
+        except DeliveryError as exc:
+            await self._send_failed(record, str(exc))
+            return
+        except Exception as exc:
+            # The bot's code behind the port: whatever it raised, the result is still ours to
+            # deliver, so it is logged with its traceback and retried like a failed send.
+            log.exception("job %s: the notifier raised while delivering", record.id)
+            await self._send_failed(record, f"{type(exc).__name__}: {exc}")
+            return
+        self._ready.pop(record.id, None)
+        now = self._clock()
+        delivered = await self._jobs.update(
+            record.id,
+            expect=(JobStatus.SUCCEEDED,),
+            now=now,
+            status=JobStatus.DELIVERED.value,
+            delivered_at=now,
+            next_poll_at=None,
+            result=dump_json({**record.result, "file_ids": list(file_ids)}),
+        )
+        if delivered:
+            log.info("job %s delivered (%d file(s))", record.id, len(files))
+        else:  # an admin failed and refunded it during the send: the user got it for free
+            log.warning("job %s was delivered after it had been failed and refunded", record.id)
+
+    def forget(self, job_id: int) -> None:
+        self._ready.pop(job_id, None)
+
+    async def _fetch(self, record: JobRecord) -> list[ResultFile]:
+        files: list[ResultFile] = []
+        text = result_text(record)
+        if text is not None:
+            files.append(
+                ResultFile(
+                    kind=OutputKind.TEXT,
+                    content=text.encode("utf-8"),
+                    url="",
+                    file_name="result.txt",
+                    mime_type="text/plain",
+                    text=text,
+                )
+            )
+        urls = result_urls(record)
+        # All at once: the URLs expire, and one slow file must not delay fetching the others.
+        outcomes = await asyncio.gather(
+            *(self._download(url, record.output) for url in urls), return_exceptions=True
+        )
+        problems = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for problem in problems:
+            if not isinstance(problem, KieError):
+                raise problem
+        if problems:
+            transient = all(_transient(problem) for problem in problems)
+            raise _DownloadFailed(
+                f"{type(problems[0]).__name__}: {problems[0]}", transient=transient
+            )
+        files.extend(outcome for outcome in outcomes if isinstance(outcome, ResultFile))
+        if not files:
+            raise _DownloadFailed("the result has neither files nor text", transient=False)
+        return files
+
+    async def _download(self, url: str, default: OutputKind) -> ResultFile:
+        try:
+            got = await self._kie.download(url, max_bytes=self._max_bytes)
+        except DownloadTooLargeError:
+            name = urlsplit(url).path.rsplit("/", 1)[-1] or "result"
+            mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return ResultFile(kind_of(mime, default), None, url, name, mime, too_big=True)
+        kind = kind_of(got.content_type, default)
+        width, height = image_size(got.content) if kind is OutputKind.IMAGE else (None, None)
+        return ResultFile(kind, got.content, url, got.file_name, got.content_type, width, height)
+
+    async def _send_failed(self, record: JobRecord, detail: str) -> None:
+        attempts = record.delivery_attempts + 1
+        if attempts < MAX_DELIVERY_ATTEMPTS:
+            await self._retry_later(record, f"send: {detail}")
+            return
+        # Parked: no more automatic tries until an admin retries or the bot restarts.
+        self._ready.pop(record.id, None)
+        await self._jobs.update(
+            record.id,
+            expect=(JobStatus.SUCCEEDED,),
+            now=self._clock(),
+            delivery_attempts=attempts,
+            next_poll_at=None,
+        )
+        alert = AdminAlert(
+            AlertCode.DELIVERY_STUCK,
+            f"job {record.id} (user {record.user_id}) could not be sent after {attempts} "
+            f"attempts: {detail[:300]}",
+        )
+        log.error("%s", alert.detail)
+        await notify_quietly(self._notifier.alert_admins(alert), "alert the admins")
+
+    async def _retry_later(self, record: JobRecord, detail: str) -> None:
+        attempts = record.delivery_attempts + 1
+        delay = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (attempts - 1))
+        log.warning(
+            "job %s: delivery attempt %d failed (%s); retry in %.0f s",
+            record.id,
+            attempts,
+            detail,
+            delay,
+        )
+        await self._jobs.update(
+            record.id,
+            expect=(JobStatus.SUCCEEDED,),
+            now=self._clock(),
+            delivery_attempts=attempts,
+            next_poll_at=self._clock() + delay,
+        )

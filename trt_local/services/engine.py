@@ -1,0 +1,259 @@
+"""The generation engine: one scheduler task that moves every open job along.
+
+All job state lives in the database; each open job carries ``next_poll_at``, the time the engine
+acts on it next (send the create, poll, deliver). One pass of the scheduler:
+
+1. fails queued jobs whose deadline has passed (``timeout``, refunded);
+2. launches creates for due queued jobs, oldest first (the client's limiter keeps ≤ 18 per 10 s);
+3. launches polls for due running jobs, most-likely-done first (the client's limiter keeps
+   ≤ 8/s, so when more are due than the budget allows, the order decides who waits);
+4. launches deliveries for due succeeded jobs;
+
+each kind within its own concurrency budget. Between passes the task sleeps until the earliest
+``next_poll_at`` or a :meth:`Engine.wake` (a new job, a finished step) — no busy loop, so an idle
+bot uses no CPU. ``start`` resumes after a crash or restart; ``stop`` is prompt and leaves every
+job resumable (a create cut off mid-request is failed and refunded on the next start, because
+its Kie task may or may not exist).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from trt_local.core.jobs import JobStatus
+from trt_local.kie.client import KieClient
+from trt_local.services.alarms import Alarms
+from trt_local.services.creator import Creator
+from trt_local.services.delivery import Delivery
+from trt_local.services.poller import Poller
+from trt_local.services.ports import MAX_UPLOAD_BYTES, FailureReason, Notifier
+from trt_local.services.progress import Progress
+from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.settlement import Settlement
+from trt_local.storage.db import Database
+from trt_local.storage.jobs import JobRecord, JobsRepo
+
+log = logging.getLogger("trt.engine")
+
+Step = Callable[[JobRecord], Awaitable[None]]
+CRASH_RETRY_S = 60.0  # after an unexpected error in a step, try that job again this much later
+LOOP_ERROR_PAUSE_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class EngineLimits:
+    """How many steps of each kind may run at once."""
+
+    creates: int = 4
+    polls: int = 8
+    deliveries: int = 3
+    stop_grace_s: float = 5.0  # how long stop() lets in-flight creates and sends finish
+    max_file_bytes: int = MAX_UPLOAD_BYTES  # larger results are passed on as links
+
+
+class Engine:
+    def __init__(
+        self,
+        db: Database,
+        kie: KieClient,
+        notifier: Notifier,
+        settings: RuntimeSettings,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        limits: EngineLimits | None = None,
+    ) -> None:
+        self._jobs = JobsRepo(db)
+        self._clock = clock
+        self._sleep = sleep
+        self._limits = limits or EngineLimits()
+        self.settlement = Settlement(db, notifier, clock=clock)
+        self.alarms = Alarms(notifier, settings)
+        progress = Progress(notifier, clock=clock)
+        self._creator = Creator(
+            self._jobs, kie, self.settlement, self.alarms, progress, clock=clock
+        )
+        self._poller = Poller(
+            self._jobs, kie, self.settlement, self.alarms, progress, settings, clock=clock
+        )
+        self._delivery = Delivery(
+            self._jobs,
+            kie,
+            notifier,
+            self.settlement,
+            clock=clock,
+            max_bytes=self._limits.max_file_bytes,
+        )
+        self._busy: dict[int, tuple[str, asyncio.Task[None]]] = {}
+        self._wake = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Resume unfinished jobs, then start the scheduler task."""
+        if self._runner is not None:
+            return
+        await self.resume()
+        self._runner = asyncio.create_task(self._run(), name="trt-engine")
+
+    async def stop(self) -> None:
+        """Stop the scheduler; let in-flight creates and sends finish briefly, cancel the rest."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+        # A create cut off mid-request leaves a job whose Kie task may exist, and a send cut off
+        # before its status write is repeated after the restart: give both a moment to finish.
+        finishing = [task for kind, task in self._busy.values() if kind in ("create", "deliver")]
+        if finishing:
+            await asyncio.wait(finishing, timeout=self._limits.stop_grace_s)
+        tasks = [task for _, task in self._busy.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def wake(self) -> None:
+        """Run a scheduling pass now (a job was queued or made due)."""
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None and not self._runner.done()
+
+    async def resume(self) -> None:
+        """Make every unfinished job resumable after a crash or a restart."""
+        now = self._clock()
+        for record in await self._jobs.in_status(JobStatus.CREATING):
+            log.warning(
+                "job %s was being sent to Kie when the bot stopped; its Kie task may or may not "
+                "exist, so it is failed and refunded",
+                record.id,
+            )
+            await self.settlement.fail_and_refund(
+                record.id, FailureReason.UPSTREAM_FAILED, "interrupted while creating the Kie task"
+            )
+        polled = await self._jobs.reschedule_all(JobStatus.RUNNING, now)
+        # Includes parked deliveries: after a restart each is tried once more.
+        undelivered = await self._jobs.reschedule_all(JobStatus.SUCCEEDED, now)
+        if polled or undelivered:
+            log.info("resuming %d running and %d undelivered job(s)", polled, undelivered)
+
+    # -- scheduling -----------------------------------------------------------------------------
+
+    async def run_once(self) -> float | None:
+        """One pass that waits for the work it started; returns the next due time (tests)."""
+        await self._dispatch()
+        await self.drain()
+        return await self._jobs.next_due()
+
+    async def drain(self) -> None:
+        """Wait until no step is in flight."""
+        while self._busy:
+            await asyncio.gather(*(task for _, task in self._busy.values()), return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                saturated = await self._dispatch()
+                next_at = None if saturated else await self._jobs.next_due(list(self._busy))
+            except Exception:
+                # The scheduler must outlive a failed pass (a locked or full disk, a bug):
+                # log it with its traceback and try again shortly.
+                log.exception("engine pass failed; retrying in %.0f s", LOOP_ERROR_PAUSE_S)
+                next_at = self._clock() + LOOP_ERROR_PAUSE_S
+            delay = None if next_at is None else max(0.0, next_at - self._clock())
+            await self._wait(delay)
+
+    async def _wait(self, delay: float | None) -> None:
+        """Until ``delay`` seconds pass (None: forever) or :meth:`wake` is called."""
+        if delay == 0:
+            await asyncio.sleep(0)  # let finished steps report back before the next pass
+            return
+        waiters: set[asyncio.Task[object]] = {asyncio.create_task(self._wake.wait())}
+        if delay is not None:
+            waiters.add(asyncio.create_task(self._pause(delay)))
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            await asyncio.gather(*waiters, return_exceptions=True)
+
+    async def _pause(self, seconds: float) -> None:
+        await self._sleep(seconds)
+
+    async def _dispatch(self) -> bool:
+        """Start every due step the budgets allow; True if some due work had to wait."""
+        now = self._clock()
+        for record in await self._jobs.past_deadline(JobStatus.QUEUED, now):
+            if record.id not in self._busy:
+                await self.settlement.fail_and_refund(
+                    record.id, FailureReason.TIMEOUT, "deadline passed before Kie accepted it"
+                )
+        limits = self._limits
+        saturated = self._launch(
+            "create",
+            await self._jobs.due(JobStatus.QUEUED, now),
+            self._creator.create,
+            limits.creates,
+        )
+        running = await self._jobs.due(JobStatus.RUNNING, now)
+        running.sort(key=lambda record: self._poller.priority(record, now), reverse=True)
+        saturated |= self._launch("poll", running, self._poller.poll, limits.polls)
+        saturated |= self._launch(
+            "deliver",
+            await self._jobs.due(JobStatus.SUCCEEDED, now),
+            self._delivery.deliver,
+            limits.deliveries,
+        )
+        return saturated
+
+    def _launch(self, kind: str, records: Sequence[JobRecord], step: Step, limit: int) -> bool:
+        in_flight = sum(1 for busy_kind, _ in self._busy.values() if busy_kind == kind)
+        waiting = [record for record in records if record.id not in self._busy]
+        free = max(0, limit - in_flight)
+        for record in waiting[:free]:
+            task = asyncio.create_task(self._guarded(kind, record, step), name=f"job-{record.id}")
+            self._busy[record.id] = (kind, task)
+            task.add_done_callback(functools.partial(self._finished, record.id))
+        return len(waiting) > free
+
+    def _finished(self, job_id: int, _task: asyncio.Task[None]) -> None:
+        self._busy.pop(job_id, None)
+        self.wake()
+
+    async def _guarded(self, kind: str, record: JobRecord, step: Step) -> None:
+        try:
+            await step(record)
+        except Exception:
+            # A bug or an unexpected error must not stop the engine or leave the job due in a
+            # tight loop: log it, and make the job wait (a half-done create is failed instead).
+            log.exception("job %s: unexpected error in %s", record.id, kind)
+            try:
+                await self._after_crash(record)
+            except Exception:
+                log.exception("job %s: could not reschedule after the error", record.id)
+
+    async def _after_crash(self, record: JobRecord) -> None:
+        current = await self._jobs.get(record.id)
+        if current is None or current.status.is_terminal:
+            return
+        if current.status is JobStatus.CREATING:
+            await self.settlement.fail_and_refund(
+                record.id, FailureReason.UPSTREAM_FAILED, "internal error while creating"
+            )
+            return
+        await self._jobs.update(
+            record.id,
+            expect=(current.status,),
+            now=self._clock(),
+            next_poll_at=self._clock() + CRASH_RETRY_S,
+        )

@@ -1,0 +1,275 @@
+"""Generation use cases for the bot and the dashboard: quote, confirm, history, repeat, refund.
+
+``confirm`` is where money moves in: in ONE transaction it re-quotes, checks the caps from the
+database, writes the job and charges it (or uses a free generation). The confirm button's ``ref``
+is the job's unique key and the charge's ledger ref, so repeated or concurrent taps create one job
+and one charge; the repeats get the same job back marked ``duplicate``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import MappingProxyType
+
+import aiosqlite
+
+from trt_local.core.errors import JobLimitReached, ModelUnavailable
+from trt_local.core.jobs import JobStatus
+from trt_local.core.model_spec import ModelSpec
+from trt_local.core.pricing import PriceSettings, Quote, QuoteBasis, local_day, quote
+from trt_local.core.validation import build_kie_input, check_media_duration
+from trt_local.services.job_views import as_duplicate, to_view
+from trt_local.services.ports import FailureReason, JobView
+from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.settlement import Settlement
+from trt_local.services.users import UserView
+from trt_local.storage import free_usage
+from trt_local.storage.db import Database
+from trt_local.storage.jobs import (
+    JobsRepo,
+    NewJob,
+    by_ref_tx,
+    count_open_tx,
+    dump_json,
+    get_tx,
+    insert,
+    update_tx,
+)
+from trt_local.storage.ledger import post
+
+log = logging.getLogger("trt.jobs")
+
+MAX_REF_LENGTH = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """What "generate again" starts from: the same model and values as an earlier job."""
+
+    model_id: str
+    values: Mapping[str, object]
+    media_seconds: float | None
+
+
+def quota_day(now: float, prices: PriceSettings) -> str:
+    """The free-quota day (``YYYY-MM-DD``) of ``now`` in the configured time zone."""
+    return local_day(datetime.fromtimestamp(now, UTC), prices.timezone).isoformat()
+
+
+def _nothing() -> None:
+    return None
+
+
+class GenerationService:
+    def __init__(
+        self,
+        db: Database,
+        settings: RuntimeSettings,
+        settlement: Settlement,
+        *,
+        clock: Callable[[], float],
+        wake: Callable[[], None] = _nothing,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._settlement = settlement
+        self._jobs = JobsRepo(db)
+        self._free = free_usage.FreeUsageRepo(db)
+        self._clock = clock
+        self._wake = wake
+
+    def model_for(self, user: UserView, model_id: str) -> ModelSpec:
+        """The model if this user may run it (admins may run supported but disabled models)."""
+        model = self._settings.catalog().get(model_id)
+        if model is None or not model.supported or not (model.enabled or user.is_admin):
+            raise ModelUnavailable(model_id)
+        return model
+
+    async def quote(
+        self,
+        user: UserView,
+        model_id: str,
+        values: Mapping[str, object],
+        media_seconds: float | None = None,
+    ) -> Quote:
+        """The price this user would pay now; the same computation the charge uses."""
+        model = self.model_for(user, model_id)
+        prices = self._settings.prices
+        used = await self._free.used(user.id, quota_day(self._clock(), prices))
+        return quote(
+            model,
+            values,
+            is_admin=user.is_admin,
+            free_used_today=used,
+            settings=prices,
+            media_seconds=media_seconds,
+        )
+
+    async def free_left(self, user_id: int) -> int:
+        """Free generations this user has left today (for the balance screen)."""
+        prices = self._settings.prices
+        used = await self._free.used(user_id, quota_day(self._clock(), prices))
+        return max(0, prices.free_per_day - used)
+
+    async def confirm(
+        self,
+        *,
+        user: UserView,
+        chat_id: int,
+        model_id: str,
+        values: Mapping[str, object],
+        ref: str,
+        status_message_id: int | None = None,
+        media_seconds: float | None = None,
+    ) -> JobView:
+        """Create and pay for a job, or return the job this ``ref`` already made.
+
+        Raises ``InsufficientFunds``, ``JobLimitReached``, ``ModelUnavailable`` or ``InputError``;
+        then nothing was written and nothing was charged.
+        """
+        if not ref or len(ref) > MAX_REF_LENGTH:
+            raise ValueError("a confirm ref must be 1 to 64 characters")
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            existing = await by_ref_tx(tx, ref)
+            if existing is not None:
+                if existing.user_id != user.id:
+                    raise ValueError("this confirm ref belongs to another user's job")
+                return as_duplicate(to_view(existing))
+            model = self.model_for(user, model_id)
+            kie_input = build_kie_input(model, values)
+            if media_seconds is not None:
+                check_media_duration(model, media_seconds)
+            prices = self._settings.prices
+            day = quota_day(now, prices)
+            priced = quote(
+                model,
+                values,
+                is_admin=user.is_admin,
+                free_used_today=await free_usage.used_tx(tx, user.id, day),
+                settings=prices,
+                media_seconds=media_seconds,
+            )
+            await self._check_caps(tx, user.id)
+            job_id = await insert(
+                tx,
+                NewJob(
+                    ref=ref,
+                    user_id=user.id,
+                    chat_id=chat_id,
+                    model_id=model.id,
+                    title=model.title,
+                    category=model.category.id,
+                    output=model.output,
+                    params={
+                        name: value
+                        for name, value in values.items()
+                        if value is not None and model.input(name) is not None
+                    },
+                    kie_input=kie_input,
+                    media_seconds=media_seconds,
+                    price_minor=priced.price_minor,
+                    basis=priced.basis,
+                    free_day=day if priced.basis is QuoteBasis.FREE else None,
+                    credits=priced.credits,
+                    deadline_at=now + self._settings.timing(model.output).deadline_s,
+                    status_message_id=status_message_id,
+                    created_at=now,
+                ),
+            )
+            if priced.basis is QuoteBasis.PAID and priced.price_minor > 0:
+                # Raises InsufficientFunds (CHECK balance >= 0): the job insert rolls back with it.
+                await post(
+                    tx,
+                    user_id=user.id,
+                    amount_minor=-priced.price_minor,
+                    kind="charge",
+                    ref=ref,
+                    now=now,
+                    reason=f"job {job_id}: {model.id}",
+                )
+            elif priced.basis is QuoteBasis.FREE:
+                await free_usage.consume_tx(tx, user.id, day)
+            record = await get_tx(tx, job_id)
+        assert record is not None
+        log.info(
+            "job %s confirmed: user %s, model %s, %s %d",
+            job_id,
+            user.id,
+            model.id,
+            priced.basis.value,
+            priced.price_minor,
+        )
+        self._wake()
+        return to_view(record)
+
+    async def _check_caps(self, tx: aiosqlite.Connection, user_id: int) -> None:
+        per_user = self._settings.per_user_job_cap
+        if await count_open_tx(tx, user_id) >= per_user:
+            raise JobLimitReached("user", per_user)
+        overall = self._settings.global_job_cap
+        if await count_open_tx(tx) >= overall:
+            raise JobLimitReached("global", overall)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    async def get(self, job_id: int) -> JobView | None:
+        record = await self._jobs.get(job_id)
+        return None if record is None else to_view(record)
+
+    async def history(
+        self, user_id: int, offset: int = 0, limit: int = 10
+    ) -> tuple[list[JobView], int]:
+        """A user's jobs, newest first, and their total count (for paging)."""
+        records, total = await self._jobs.history(user_id, max(0, offset), max(1, limit))
+        return [to_view(record) for record in records], total
+
+    async def recent(
+        self, statuses: Iterable[JobStatus] | None = None, *, limit: int = 100, offset: int = 0
+    ) -> list[JobView]:
+        """Jobs for the dashboard's table, newest first."""
+        records = await self._jobs.recent(statuses, limit=limit, offset=offset)
+        return [to_view(record) for record in records]
+
+    async def counts_by_status(self) -> dict[JobStatus, int]:
+        return await self._jobs.counts_by_status()
+
+    async def again(self, job_id: int, user: UserView) -> Repeat:
+        """The model and values of an earlier job of this user, to start a new confirm with."""
+        record = await self._jobs.get(job_id)
+        if record is None or (record.user_id != user.id and not user.is_admin):
+            raise LookupError(f"no job {job_id} for user {user.id}")
+        return Repeat(record.model_id, MappingProxyType(dict(record.params)), record.media_seconds)
+
+    # -- changing -----------------------------------------------------------------------------
+
+    async def remember_file_ids(self, job_id: int, file_ids: Sequence[str]) -> None:
+        """Keep the Telegram file ids of a (re)sent result for "show again"."""
+        async with self._db.transaction() as tx:
+            record = await get_tx(tx, job_id)
+            if record is None:
+                raise LookupError(f"no job {job_id}")
+            result = {**record.result, "file_ids": list(file_ids)}
+            await update_tx(
+                tx, job_id, expect=tuple(JobStatus), now=self._clock(), result=dump_json(result)
+            )
+
+    async def fail_and_refund(self, job_id: int, reason: FailureReason, detail: str = "") -> bool:
+        """Fail a stuck job and refund it (the dashboard's action); False if already finished."""
+        return await self._settlement.fail_and_refund(job_id, reason, detail)
+
+    async def retry_delivery(self, job_id: int) -> bool:
+        """Send a finished but undelivered result again now; False if it is not waiting."""
+        moved = await self._jobs.update(
+            job_id,
+            expect=(JobStatus.SUCCEEDED,),
+            now=self._clock(),
+            next_poll_at=self._clock(),
+            delivery_attempts=0,
+        )
+        if moved:
+            self._wake()
+        return moved

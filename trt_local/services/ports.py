@@ -1,0 +1,127 @@
+"""The ports between the generation engine and the outside: what the bot implements.
+
+The engine never talks to Telegram. It calls a :class:`Notifier` with plain records (a
+:class:`JobView`, :class:`ResultFile` s, a :class:`FailureReason` and a :class:`Refund`) and the
+bot turns them into messages. The bot throttles its own edits; the engine calls ``job_progress``
+on phase changes and at most every ~10 s while generating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from trt_local.core.jobs import JobStatus, OutputKind
+from trt_local.core.pricing import QuoteBasis
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # Telegram bots upload at most 50 MB; larger → a link
+
+
+class Phase(StrEnum):
+    QUEUED = "queued"  # paid, waiting for Kie to accept it
+    GENERATING = "generating"
+    SLOW = "slow"  # "taking longer than usual"
+
+
+class FailureReason(StrEnum):
+    """Why a job failed, as the user is told (they are refunded in every case)."""
+
+    CONTENT_REJECTED = "content_rejected"  # Kie's content checks refused the prompt/image
+    INVALID_INPUT = "invalid_input"  # Kie refused the parameters (400/422)
+    UNAVAILABLE = "unavailable"  # the bot's Kie account has a problem; never the user's fault
+    TIMEOUT = "timeout"
+    UPSTREAM_FAILED = "upstream_failed"
+    NO_RESULT = "no_result"  # finished without a usable file
+
+
+class AlertCode(StrEnum):
+    KIE_UNAUTHORIZED = "kie_unauthorized"  # 401: the API key is wrong or revoked
+    KIE_NO_CREDITS = "kie_no_credits"  # 402: top up the Kie account
+    KIE_KEY_LIMIT = "kie_key_limit"  # 433: raise the key's usage cap
+    KIE_MODEL_DISABLED = "kie_model_disabled"  # 505: Kie disabled a model; we switched it off
+    DELIVERY_STUCK = "delivery_stuck"  # a result could not be sent after many attempts
+
+
+@dataclass(frozen=True, slots=True)
+class AdminAlert:
+    code: AlertCode
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    amount_minor: int  # money returned to the balance (0 for free and admin jobs)
+    free_returned: bool  # a free generation was given back
+
+
+@dataclass(frozen=True, slots=True)
+class ResultFile:
+    """One result ready to send. ``content`` is None when it is too big (send ``url``) or text."""
+
+    kind: OutputKind
+    content: bytes | None
+    url: str
+    file_name: str
+    mime_type: str
+    width: int | None = None
+    height: int | None = None
+    too_big: bool = False  # over 50 MB: the bot sends the link instead of the file
+    text: str | None = None  # for text results (e.g. a transcript)
+
+    @property
+    def size(self) -> int | None:
+        return None if self.content is None else len(self.content)
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """A job as the bot and the dashboard see it."""
+
+    id: int
+    ref: str
+    user_id: int
+    chat_id: int
+    model_id: str
+    title: str
+    output: OutputKind
+    params: Mapping[str, Any]
+    price_minor: int
+    basis: QuoteBasis
+    credits: Decimal
+    status: JobStatus
+    task_id: str | None
+    status_message_id: int | None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+    delivered_at: float | None
+    deadline_at: float
+    error: str | None  # a FailureReason value once failed
+    error_detail: str | None  # for admins: Kie's code and message; never shown to users
+    result_file_ids: tuple[str, ...] = ()
+    result_text: str | None = None
+    duplicate: bool = False  # confirm found this job already made with the same ref
+
+
+class DeliveryError(Exception):
+    """Raised by :meth:`Notifier.deliver` when sending failed and may work later."""
+
+
+class Notifier(Protocol):
+    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+        """Edit the job's status message; must not raise for a failed edit."""
+
+    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+        """Send the results; return the Telegram file ids kept for "show again".
+
+        Raise :class:`DeliveryError` when the send failed (the engine retries later).
+        """
+
+    async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
+        """Tell the user the job failed and what was returned."""
+
+    async def alert_admins(self, alert: AdminAlert) -> None:
+        """Tell the admins about a problem only they can fix."""

@@ -1,0 +1,260 @@
+"""Live, admin-editable settings: prices, job caps, deadlines and which models are on.
+
+Values live in the ``settings`` table as JSON and are cached here; every write goes through this
+service, which validates it first, stores it, then updates the cache — so the next quote uses the
+change without a restart. A stored value that no longer validates (edited by hand, or from an
+older release) is ignored with a log line and its default applies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import TypeVar
+
+from trt_local.core.errors import ModelUnavailable
+from trt_local.core.jobs import TIMINGS, JobTiming, OutputKind
+from trt_local.core.model_spec import Catalog
+from trt_local.core.pricing import PriceSettings
+from trt_local.storage.db import Database
+from trt_local.storage.settings import SettingsRepo
+
+log = logging.getLogger("trt.settings")
+T = TypeVar("T")
+
+PRICES_KEY = "prices"
+PER_USER_CAP_KEY = "jobs.per_user_cap"
+GLOBAL_CAP_KEY = "jobs.global_cap"
+DEADLINES_KEY = "jobs.deadline_s"
+MODELS_KEY = "models.enabled"
+
+DEFAULT_PER_USER_CAP = 3
+DEFAULT_GLOBAL_CAP = 50
+MAX_CAP = 1000
+MIN_DEADLINE_S = 60
+MAX_DEADLINE_S = 6 * 3600
+_DECIMAL_FIELDS = ("usd_per_credit", "rub_per_usd", "markup")
+
+
+class SettingsError(ValueError):
+    """A settings change was refused; ``problems`` lists why (short English sentences)."""
+
+    def __init__(self, problems: tuple[str, ...]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def prices_to_json(prices: PriceSettings) -> dict[str, object]:
+    data: dict[str, object] = dataclasses.asdict(prices)
+    for name in _DECIMAL_FIELDS:
+        data[name] = str(data[name])  # JSON numbers would go through float
+    return data
+
+
+def prices_from_json(raw: object) -> PriceSettings:
+    """Stored prices on top of the defaults; raises SettingsError for unusable values."""
+    if not isinstance(raw, Mapping):
+        raise SettingsError(("prices must be an object",))
+    values: dict[str, object] = {}
+    for field in dataclasses.fields(PriceSettings):
+        if field.name not in raw:
+            continue
+        value = raw[field.name]
+        if field.name in _DECIMAL_FIELDS:
+            try:
+                value = Decimal(str(value))
+            except InvalidOperation:
+                raise SettingsError((f"{field.name} must be a decimal number",)) from None
+        elif field.name == "free_per_day" and isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        values[field.name] = value
+    prices = dataclasses.replace(PriceSettings(), **values)  # type: ignore[arg-type]
+    problems = prices.validate()
+    if problems:
+        raise SettingsError(problems)
+    return prices
+
+
+def _check_cap(name: str, value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CAP:
+        raise SettingsError((f"{name} must be a whole number from 1 to {MAX_CAP}",))
+    return value
+
+
+def _check_deadline(kind: str, value: object) -> int:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise SettingsError((f"the {kind} deadline must be a number of seconds",))
+    if not MIN_DEADLINE_S <= value <= MAX_DEADLINE_S:
+        raise SettingsError(
+            (f"the {kind} deadline must be from {MIN_DEADLINE_S} to {MAX_DEADLINE_S} seconds",)
+        )
+    return int(value)
+
+
+class RuntimeSettings:
+    """Typed, cached, validated live settings. Build with :meth:`open`."""
+
+    def __init__(self, repo: SettingsRepo, base_catalog: Catalog) -> None:
+        self._repo = repo
+        self._base = base_catalog
+        self._prices = PriceSettings()
+        self._per_user_cap = DEFAULT_PER_USER_CAP
+        self._global_cap = DEFAULT_GLOBAL_CAP
+        self._deadlines: dict[OutputKind, int] = {}
+        self._overrides: dict[str, bool] = {}
+        self._catalog = base_catalog
+
+    @classmethod
+    async def open(cls, db: Database, base_catalog: Catalog) -> RuntimeSettings:
+        service = cls(SettingsRepo(db), base_catalog)
+        await service.reload()
+        return service
+
+    async def reload(self) -> None:
+        """Read every setting from the database into the cache."""
+        stored = await self._repo.all()
+        self._prices = _load(stored, PRICES_KEY, prices_from_json, PriceSettings())
+        self._per_user_cap = _load(
+            stored,
+            PER_USER_CAP_KEY,
+            lambda value: _check_cap("per_user_job_cap", value),
+            DEFAULT_PER_USER_CAP,
+        )
+        self._global_cap = _load(
+            stored,
+            GLOBAL_CAP_KEY,
+            lambda value: _check_cap("global_job_cap", value),
+            DEFAULT_GLOBAL_CAP,
+        )
+        self._deadlines = _load(stored, DEADLINES_KEY, _parse_deadlines, {})
+        self._overrides = _load(stored, MODELS_KEY, self._parse_overrides, {})
+        self._catalog = self._base.with_overrides(self._overrides)
+
+    # -- reading (synchronous: the cache is always current) ------------------------------------
+
+    @property
+    def prices(self) -> PriceSettings:
+        return self._prices
+
+    @property
+    def per_user_job_cap(self) -> int:
+        return self._per_user_cap
+
+    @property
+    def global_job_cap(self) -> int:
+        return self._global_cap
+
+    def timing(self, kind: OutputKind) -> JobTiming:
+        """How long a job of ``kind`` may take (the admin's deadline) and usually takes."""
+        default = TIMINGS[kind]
+        deadline = self._deadlines.get(kind)
+        return default if deadline is None else JobTiming(float(deadline), default.typical_s)
+
+    @property
+    def model_overrides(self) -> Mapping[str, bool]:
+        return MappingProxyType(self._overrides)
+
+    @property
+    def base_catalog(self) -> Catalog:
+        return self._base
+
+    def catalog(self) -> Catalog:
+        """The catalog with the admin's on/off choices applied."""
+        return self._catalog
+
+    # -- writing (validated, stored, then cached) ----------------------------------------------
+
+    async def set_prices(self, prices: PriceSettings) -> None:
+        problems = prices.validate()
+        if problems:
+            raise SettingsError(problems)
+        await self._repo.put(PRICES_KEY, prices_to_json(prices))
+        self._prices = prices
+        log.info("prices changed: %s", prices_to_json(prices))
+
+    async def update_prices(self, **changes: object) -> PriceSettings:
+        """Change some price fields (as typed values or text), keep the others."""
+        unknown = set(changes) - {field.name for field in dataclasses.fields(PriceSettings)}
+        if unknown:
+            raise SettingsError((f"unknown price settings: {', '.join(sorted(unknown))}",))
+        merged = {**prices_to_json(self._prices), **changes}
+        prices = prices_from_json(merged)
+        await self.set_prices(prices)
+        return prices
+
+    async def set_job_caps(
+        self, *, per_user: int | None = None, global_cap: int | None = None
+    ) -> None:
+        if per_user is not None:
+            value = _check_cap("per_user_job_cap", per_user)
+            await self._repo.put(PER_USER_CAP_KEY, value)
+            self._per_user_cap = value
+        if global_cap is not None:
+            value = _check_cap("global_job_cap", global_cap)
+            await self._repo.put(GLOBAL_CAP_KEY, value)
+            self._global_cap = value
+
+    async def set_deadline(self, kind: OutputKind, seconds: float | None) -> None:
+        """Set the deadline for one output kind; None returns it to the default."""
+        deadlines = dict(self._deadlines)
+        if seconds is None:
+            deadlines.pop(kind, None)
+        else:
+            deadlines[kind] = _check_deadline(kind.value, seconds)
+        await self._repo.put(DEADLINES_KEY, {key.value: value for key, value in deadlines.items()})
+        self._deadlines = deadlines
+
+    async def set_model_enabled(self, model_id: str, enabled: bool | None) -> None:
+        """Switch a model on or off for users; None returns it to the catalog default."""
+        model = self._base.get(model_id)
+        if model is None:
+            raise ModelUnavailable(model_id)
+        if enabled and not model.supported:
+            raise SettingsError((f"{model_id} uses an API this release cannot run",))
+        overrides = dict(self._overrides)
+        if enabled is None:
+            overrides.pop(model_id, None)
+        else:
+            overrides[model_id] = enabled
+        await self._repo.put(MODELS_KEY, overrides)
+        self._overrides = overrides
+        self._catalog = self._base.with_overrides(overrides)
+        log.info(
+            "model %s switched %s",
+            model_id,
+            {None: "to default", True: "on", False: "off"}[enabled],
+        )
+
+    def _parse_overrides(self, raw: object) -> dict[str, bool]:
+        if not isinstance(raw, Mapping) or not all(
+            isinstance(key, str) and isinstance(value, bool) for key, value in raw.items()
+        ):
+            raise SettingsError(("model switches must map model ids to true/false",))
+        # Ids that left the catalog are dropped silently: they can no longer be chosen anyway.
+        return {key: value for key, value in raw.items() if self._base.get(key) is not None}
+
+
+def _parse_deadlines(raw: object) -> dict[OutputKind, int]:
+    if not isinstance(raw, Mapping):
+        raise SettingsError(("deadlines must be an object",))
+    deadlines: dict[OutputKind, int] = {}
+    for key, value in raw.items():
+        try:
+            kind = OutputKind(key)
+        except ValueError:
+            raise SettingsError((f"no output kind {key!r}",)) from None
+        deadlines[kind] = _check_deadline(kind.value, value)
+    return deadlines
+
+
+def _load(stored: Mapping[str, object], key: str, parse: Callable[[object], T], default: T) -> T:
+    if key not in stored:
+        return default
+    try:
+        return parse(stored[key])
+    except SettingsError as exc:
+        log.warning("stored setting %r is unusable (%s); using the default", key, exc)
+        return default
