@@ -29,6 +29,10 @@ class Person:
         await self.user.send(text)
 
     async def press(self, text: str, message_id: int | None = None) -> str:
+        """Press a button, first waiting (like a person) until the bot shows it."""
+        if message_id is None:
+            shown = await self.user.wait_for(lambda m: text in m.button_texts)
+            message_id = shown.message_id
         self.clock.jump(1)
         return await self.user.press(text, message_id=message_id)
 
@@ -46,6 +50,7 @@ class Person:
 
     async def open_model(self, category: str, model_title: str) -> ChatMessage:
         """/start → Create → category → model card → Start; returns the first question."""
+        self.user.mark_read()
         await self.send("/start")
         menu = await self.user.next_message()
         await self.press("🎨 Create")

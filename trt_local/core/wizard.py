@@ -108,9 +108,14 @@ def next_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
 
 
 def previous_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
-    """The last answered main-path input (for Back), or None at the first step."""
-    answered = [s for s in main_path(model) if s.name in draft.values or s.name in draft.skipped]
-    return answered[-1] if answered else None
+    """The question before the current one (for Back), or None at the first question."""
+    path = main_path(model)
+    current = next_input(model, draft)
+    if current is None:  # on the confirm screen: back to the last question
+        return path[-1] if path else None
+    names = [spec.name for spec in path]
+    index = names.index(current.name) if current.name in names else 0
+    return path[index - 1] if index > 0 else None
 
 
 def missing_required(model: ModelSpec, draft: Draft) -> list[InputSpec]:

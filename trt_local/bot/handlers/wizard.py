@@ -34,7 +34,7 @@ from trt_local.core.inputs import InputType
 from trt_local.core.model_spec import ModelSpec
 from trt_local.core.money import format_money
 from trt_local.core.validation import validate_value
-from trt_local.core.wizard import Draft, next_input, previous_input
+from trt_local.core.wizard import Draft, main_path, next_input, previous_input
 
 
 def input_error_text(lang: str, error: InputError) -> str:
@@ -165,8 +165,8 @@ async def on_button(update: Update, context: Ctx) -> None:
 
 
 async def _back(update: Update, context: Ctx, model: ModelSpec, draft: Draft) -> Draft | None:
-    if draft.editing:
-        return draft.edit(None)
+    if draft.editing and model.input(draft.editing) not in main_path(model):
+        return draft.edit(None)  # an input picked from the Edit list: back to the confirm screen
     previous = previous_input(model, draft)
     if previous is None:  # back from the first question: the model card
         assert context.user is not None
@@ -179,7 +179,8 @@ async def _back(update: Update, context: Ctx, model: ModelSpec, draft: Draft) ->
             with_nav(rows, context.lang, "cat", model.category.key),
         )
         return None
-    return draft.without(previous.name)
+    # Keep the earlier answer: the question shows it ("Now: …") and a new answer replaces it.
+    return draft.edit(previous.name)
 
 
 async def on_text(update: Update, context: Ctx) -> None:
