@@ -35,7 +35,22 @@ def run_doctor(paths: Paths, env: Mapping[str, str]) -> int:
 
 
 async def _checks(settings: Settings) -> list[Check]:
-    return [await _database(settings), await _telegram(settings)]
+    return [_tls(), await _database(settings), await _telegram(settings)]
+
+
+def _tls() -> Check:
+    """The CA bundle httpx verifies Telegram and Kie.ai against; a binary carries its own copy."""
+    import ssl
+
+    import certifi
+
+    bundle = certifi.where()
+    try:
+        context = ssl.create_default_context(cafile=bundle)
+    except (OSError, ssl.SSLError) as exc:
+        return Check("tls", False, f"CA bundle {bundle} cannot be loaded: {exc}")
+    count = len(context.get_ca_certs())
+    return Check("tls", count > 0, f"{count} CA certificates from {bundle}")
 
 
 async def _database(settings: Settings) -> Check:
