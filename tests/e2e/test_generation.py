@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import struct
-import zlib
 from pathlib import Path
 
 from tests.e2e.harness import TOKEN, JumpClock, running_bot
 from tests.e2e.journeys import Person
 from trt_local.emulator import EmulatedUser, TelegramEmulator
 from trt_local.kie import KieSandbox
+from trt_local.kie.sandbox_media import render_png
 
 ADMIN = 900
 
 
 def png(width: int = 64, height: int = 48) -> bytes:
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    rows = b"".join(b"\x00" + b"\x10\x80\xf0" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+    return render_png(width, height, b"test-photo")
 
 
 def ledger(home: Path, user_id: int) -> list[tuple[str, int]]:

@@ -35,52 +35,29 @@ class MediaRejected(Exception):
         self.params = params
 
 
-def _pick(message: Message, kind: str) -> tuple[str, int | None, str, str] | None:
-    """(file_id, size, file name, mime type) of the message's media of ``kind``."""
-    if kind == "image":
-        if message.photo:
-            photo = message.photo[-1]
-            return photo.file_id, photo.file_size, "photo.jpg", "image/jpeg"
-        doc = message.document
-        if doc and (doc.mime_type or "").startswith("image/"):
-            return (
-                doc.file_id,
-                doc.file_size,
-                doc.file_name or "image",
-                doc.mime_type or "image/jpeg",
-            )
-    elif kind == "audio":
-        for media, name, mime in (
+Picked = tuple[str, int | None, str, str]  # file_id, size, file name, mime type
+
+
+def _pick(message: Message, kind: str) -> Picked | None:
+    """The message's media of ``kind``: its own type (photo, voice…) or a file of that MIME type."""
+    native: list[tuple[Any, str, str]] = []  # Voice, Audio, Video: same file fields
+    if kind == "image" and message.photo:
+        photo = message.photo[-1]  # the largest size
+        return photo.file_id, photo.file_size, "photo.jpg", "image/jpeg"
+    if kind == "audio":
+        native = [
             (message.voice, "voice.ogg", "audio/ogg"),
             (message.audio, "audio.mp3", "audio/mpeg"),
-        ):
-            if media is not None:
-                return (
-                    media.file_id,
-                    media.file_size,
-                    getattr(media, "file_name", None) or name,
-                    media.mime_type or mime,
-                )
-        doc = message.document
-        if doc and (doc.mime_type or "").startswith("audio/"):
-            return (
-                doc.file_id,
-                doc.file_size,
-                doc.file_name or "audio",
-                doc.mime_type or "audio/mpeg",
-            )
+        ]
     elif kind == "video":
-        if message.video:
-            v = message.video
-            return v.file_id, v.file_size, v.file_name or "video.mp4", v.mime_type or "video/mp4"
-        doc = message.document
-        if doc and (doc.mime_type or "").startswith("video/"):
-            return (
-                doc.file_id,
-                doc.file_size,
-                doc.file_name or "video",
-                doc.mime_type or "video/mp4",
-            )
+        native = [(message.video, "video.mp4", "video/mp4")]
+    for media, name, mime in native:
+        if media is not None:
+            file_name = getattr(media, "file_name", None) or name
+            return media.file_id, media.file_size, file_name, media.mime_type or mime
+    doc = message.document
+    if doc is not None and (doc.mime_type or "").startswith(f"{kind}/"):
+        return doc.file_id, doc.file_size, doc.file_name or kind, doc.mime_type or ""
     return None
 
 

@@ -64,16 +64,25 @@ async def _model_caption(context: Ctx, model: ModelSpec) -> str:
     return t(lang, "gen.from_price", title=model.title, price=format_money(price, currency, lang))
 
 
-async def model_card(update: Update, context: Ctx) -> None:
-    """What a model does, what it needs, its price and the free generations left today."""
+async def model_from_button(update: Update, context: Ctx) -> ModelSpec | None:
+    """The enabled model a button names, with the press answered (an alert if it is gone)."""
     query = update.callback_query
     assert query is not None and context.user is not None
     data = codec.decode(query.data)
     model = context.services.catalog().by_key(data.arg(0)) if data else None
     if model is None or not model.enabled:
         await query.answer(t(context.lang, "confirm.unavailable"), show_alert=True)
-        return
+        return None
     await query.answer()
+    return model
+
+
+async def model_card(update: Update, context: Ctx) -> None:
+    """What a model does, what it needs, its price and the free generations left today."""
+    model = await model_from_button(update, context)
+    if model is None:
+        return
+    assert context.user is not None
     lang = context.lang
     quote = await context.services.generation.quote(context.user, model.id, {})
     currency = context.services.settings.prices.currency

@@ -14,6 +14,7 @@ from telegram import Update
 from trt_local.bot import codec
 from trt_local.bot.context import Ctx
 from trt_local.bot.handlers import fallback
+from trt_local.bot.handlers.catalog import model_from_button
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.media_input import MediaRejected, receive_media
 from trt_local.bot.screens import send_menu, show
@@ -93,14 +94,10 @@ async def show_confirm(
 
 async def start_model(update: Update, context: Ctx) -> None:
     """The model card's Start button: a fresh draft and its first question."""
-    query = update.callback_query
-    assert query is not None and context.user is not None
-    data = codec.decode(query.data)
-    model = context.services.catalog().by_key(data.arg(0)) if data else None
-    if model is None or not model.enabled:
-        await query.answer(t(context.lang, "confirm.unavailable"), show_alert=True)
+    model = await model_from_button(update, context)
+    if model is None:
         return
-    await query.answer()
+    assert context.user is not None
     async with context.bot_data.user_lock(context.user.id):
         draft = await context.services.drafts.save(context.user.id, Draft(model.id))
         await ask_next(update, context, model, draft)
