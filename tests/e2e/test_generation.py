@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -16,7 +17,7 @@ ADMIN = 900
 
 
 def png(width: int = 64, height: int = 48) -> bytes:
-    return render_png(width, height, b"test-photo")
+    return render_png(width, height, hashlib.sha256(b"test-photo").digest())
 
 
 def ledger(home: Path, user_id: int) -> list[tuple[str, int]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from tests.e2e.harness import JumpClock, running_bot
 from tests.e2e.journeys import Person
 from trt_local.emulator import TelegramEmulator
 from trt_local.kie import KieSandbox
+from trt_local.kie.sandbox_media import render_png
 
 ADMIN = 900
 
@@ -135,3 +137,22 @@ async def test_kie_account_problem_alerts_admins_once_and_refunds(
         alerts = [m for m in boss.user.messages if "Kie.ai problem" in m.content]
         assert len(alerts) == 1
     assert sandbox.created == []
+
+
+async def test_image_as_a_file_is_accepted_and_the_wrong_media_is_explained(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    clock, sandbox = JumpClock(), KieSandbox(speed=0)
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox):
+        boss = Person(emu.user(ADMIN, "Boss", language_code="en"), clock)
+        await boss.open_model("Upscale", "Recraft Crisp Upscale")
+        clock.jump(1)
+        await boss.user.send_voice(b"OggS" + bytes(200))
+        await boss.wait("A different kind of file is needed here: image")
+        clock.jump(1)
+        await boss.user.send_document(
+            render_png(40, 30, hashlib.sha256(b"doc").digest()), "scan.png", "image/png"
+        )
+        screen = await boss.wait_button("✅ Confirm")
+        assert "photo: ✓" in screen.content
+    assert [upload.file_name.endswith(".png") for upload in sandbox.uploads] == [True]
