@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -71,4 +72,34 @@ async def test_inbox_stores_once_and_remembers_done(tmp_path: Path) -> None:
     assert await inbox.is_done(5) and not await inbox.is_done(6)
     await inbox.store(batch, now=4)  # a done update fetched again stays done
     assert [u["update_id"] for u in await inbox.pending()] == [6]
+    await db.close()
+
+
+async def test_a_cancelled_transaction_leaves_the_connection_usable(tmp_path: Path) -> None:
+    import asyncio
+
+    db = await Database.open(tmp_path / "trt.db")
+
+    async def slow_writer() -> None:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (id, first_name, first_seen, last_seen) VALUES (1, 'a', 0, 0)"
+            )
+            await asyncio.Event().wait()  # cancelled here, mid-transaction
+
+    task = asyncio.create_task(slow_writer())
+    for _ in range(20):  # let it reach the wait
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    cancelled_at_begin = asyncio.create_task(db.write("DELETE FROM users"))
+    await asyncio.sleep(0)
+    cancelled_at_begin.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await cancelled_at_begin
+    await db.write(  # the next transaction starts cleanly
+        "INSERT INTO users (id, first_name, first_seen, last_seen) VALUES (2, 'b', 0, 0)"
+    )
+    assert await db.scalar("SELECT group_concat(id) FROM users") == "2"
     await db.close()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import pytest
 
 from trt_local.core.jobs import JobStatus, OutputKind
-from trt_local.kie import KieSandbox
+from trt_local.kie import KieClient, KieSandbox
 from trt_local.services.billing import Billing
 from trt_local.services.engine import Engine, EngineLimits
 from trt_local.services.generation import GenerationService
-from trt_local.services.ports import AlertCode, FailureReason, JobView, Refund
+from trt_local.services.ports import AlertCode, FailureReason, JobView, Phase, Refund, ResultFile
+from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserView
+from trt_local.storage.db import Database
 
 from .conftest import MakeEngine, MakeUser
 from .helpers import FakeClock, Gate, RecordingNotifier, run_until
@@ -210,3 +215,37 @@ async def test_a_text_result_is_delivered_as_text(
     assert (file.kind, file.text) == (OutputKind.TEXT, "This is a sandbox transcript.")
     stored = await generation.get(job.id)
     assert stored is not None and stored.result_text == "This is a sandbox transcript."
+
+
+class BrokenNotifier(RecordingNotifier):
+    """A bot with bugs: progress edits always crash, the first send crashes unexpectedly."""
+
+    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+        raise RuntimeError("edit failed")
+
+    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+        if self.send_attempts == 0:
+            self.send_attempts += 1
+            raise RuntimeError("unexpected bug in the bot")
+        return await super().deliver(job, files)
+
+
+async def test_a_crashing_notifier_neither_stops_the_job_nor_loses_the_result(
+    db: Database,
+    kie: KieClient,
+    settings: RuntimeSettings,
+    generation: GenerationService,
+    clock: FakeClock,
+    make_user: MakeUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    notifier = BrokenNotifier()
+    engine = Engine(db, kie, notifier, settings, clock=clock, sleep=clock.sleep)
+    job = await confirm_for(generation, await make_user(78, balance=5000))
+
+    with caplog.at_level(logging.ERROR):
+        await run_until(engine, clock, status_is(generation, job.id, JobStatus.DELIVERED))
+
+    assert notifier.delivered_ids() == [job.id]
+    assert notifier.send_attempts == 2
+    assert any("unexpected bug" in (record.exc_text or "") for record in caplog.records)

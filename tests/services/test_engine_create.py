@@ -7,7 +7,7 @@ from trt_local.kie import KieSandbox
 from trt_local.services.billing import Billing
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
-from trt_local.services.ports import AlertCode, FailureReason, JobView, Refund
+from trt_local.services.ports import AlertCode, FailureReason, JobView, Phase, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
 
 from .conftest import MakeUser
@@ -78,6 +78,7 @@ async def test_rate_limited_create_is_retried_later_and_succeeds(
     assert await status_of(generation, job.id) is JobStatus.QUEUED
     assert next_at is not None and next_at > clock.now
     assert sandbox.created == []
+    assert [phase for _, phase, _ in notifier.progress] == [Phase.QUEUED]  # "waiting in line"
 
     async def delivered() -> bool:
         return await status_of(generation, job.id) is JobStatus.DELIVERED
@@ -86,6 +87,7 @@ async def test_rate_limited_create_is_retried_later_and_succeeds(
     assert len(sandbox.created) == 1
     assert notifier.delivered_ids() == [job.id]
     assert notifier.failed == []
+    assert [phase for _, phase, _ in notifier.progress][:2] == [Phase.QUEUED, Phase.GENERATING]
 
 
 async def test_create_that_may_have_reached_kie_is_retried_at_most_once(

@@ -185,3 +185,5 @@ class Creator:
             reached_failures=reached_failures,
         )
         log.info("job %s: create postponed by %.0f s", record.id, delay)
+        # API.md §9: a 429/455 keeps the job queued, and the user is told it is waiting.
+        await self._progress.report(to_view(record), Phase.QUEUED, now - record.created_at)

@@ -130,9 +130,6 @@ class Delivery:
         else:  # an admin failed and refunded it during the send: the user got it for free
             log.warning("job %s was delivered after it had been failed and refunded", record.id)
 
-    def forget(self, job_id: int) -> None:
-        self._ready.pop(job_id, None)
-
     async def _fetch(self, record: JobRecord) -> list[ResultFile]:
         files: list[ResultFile] = []
         text = result_text(record)

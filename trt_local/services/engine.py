@@ -11,9 +11,9 @@ acts on it next (send the create, poll, deliver). One pass of the scheduler:
 
 each kind within its own concurrency budget. Between passes the task sleeps until the earliest
 ``next_poll_at`` or a :meth:`Engine.wake` (a new job, a finished step) — no busy loop, so an idle
-bot uses no CPU. ``start`` resumes after a crash or restart; ``stop`` is prompt and leaves every
-job resumable (a create cut off mid-request is failed and refunded on the next start, because
-its Kie task may or may not exist).
+bot uses no CPU. ``start`` resumes after a crash or restart; ``stop`` is prompt (in-flight steps
+get a few seconds) and leaves every job resumable (a create cut off mid-request is failed and
+refunded on the next start, because its Kie task may or may not exist).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class EngineLimits:
     creates: int = 4
     polls: int = 8
     deliveries: int = 3
-    stop_grace_s: float = 5.0  # how long stop() lets in-flight creates and sends finish
+    stop_grace_s: float = 5.0  # how long stop() lets in-flight steps finish
     max_file_bytes: int = MAX_UPLOAD_BYTES  # larger results are passed on as links
 
 
@@ -92,6 +92,7 @@ class Engine:
         self._busy: dict[int, tuple[str, asyncio.Task[None]]] = {}
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
+        self._stopping = False
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -100,21 +101,28 @@ class Engine:
         if self._runner is not None:
             return
         await self.resume()
+        self._stopping = False
         self._runner = asyncio.create_task(self._run(), name="trt-engine")
 
     async def stop(self) -> None:
-        """Stop the scheduler; let in-flight creates and sends finish briefly, cancel the rest."""
+        """Stop the scheduler; give in-flight steps a moment to finish, then cancel them."""
         runner, self._runner = self._runner, None
         if runner is not None:
-            runner.cancel()
+            # Ask the loop to leave at its next wait rather than cancelling it mid-pass (in the
+            # middle of a database write); cancel only if the pass does not end in time.
+            self._stopping = True
+            self.wake()
+            done, _ = await asyncio.wait({runner}, timeout=self._limits.stop_grace_s)
+            if not done:
+                runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
-        # A create cut off mid-request leaves a job whose Kie task may exist, and a send cut off
-        # before its status write is repeated after the restart: give both a moment to finish.
-        finishing = [task for kind, task in self._busy.values() if kind in ("create", "deliver")]
-        if finishing:
-            await asyncio.wait(finishing, timeout=self._limits.stop_grace_s)
+        # Steps usually finish within milliseconds; letting them do so keeps their outcome. A
+        # create cut off mid-request leaves a job whose Kie task may exist (refunded on the next
+        # start), and a send cut off before its status write is repeated after the restart.
         tasks = [task for _, task in self._busy.values()]
+        if tasks:
+            await asyncio.wait(tasks, timeout=self._limits.stop_grace_s)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -159,7 +167,7 @@ class Engine:
             await asyncio.gather(*(task for _, task in self._busy.values()), return_exceptions=True)
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 saturated = await self._dispatch()
@@ -169,6 +177,8 @@ class Engine:
                 # log it with its traceback and try again shortly.
                 log.exception("engine pass failed; retrying in %.0f s", LOOP_ERROR_PAUSE_S)
                 next_at = self._clock() + LOOP_ERROR_PAUSE_S
+            if self._stopping:
+                break
             delay = None if next_at is None else max(0.0, next_at - self._clock())
             await self._wait(delay)
 

@@ -8,6 +8,7 @@ another handler's open transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -65,11 +66,14 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any exception."""
         async with self.write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
+                await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                # Also when cancelled while BEGIN was still queued: aiosqlite runs statements in
+                # order on its thread, so this ROLLBACK lands after that BEGIN either way.
+                with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open
+                    await asyncio.shield(self._conn.execute("ROLLBACK"))
                 raise
             await self._conn.execute("COMMIT")
 
