@@ -22,6 +22,7 @@ from trt_local.bot.notifier import TelegramNotifier
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox
+from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
@@ -29,6 +30,7 @@ from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
 from trt_local.services.registry import Services
 from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.stats import StatsService
 from trt_local.services.users import UserService
 from trt_local.storage.db import Database
 from trt_local.storage.drafts import DraftsRepo
@@ -139,6 +141,10 @@ class TrtApp:
             error_callback=self._on_poll_error,
         )
         self.started_at = self.clock()
+        # getMe and deleteWebhook answered and the first long poll is out: that is "ok" until a
+        # poll says otherwise (an idle first poll may not return for POLL_TIMEOUT seconds).
+        if self.poll_state == PollState.STARTING:
+            self._set_state(PollState.OK)
         log.info("bot @%s is running", self.bot_username)
 
     async def _build_services(self, db: Database) -> Services:
@@ -168,16 +174,19 @@ class TrtApp:
         )
         engine = Engine(db, self.kie, notifier, runtime, clock=clock)
         drafts = DraftService(DraftsRepo(db), clock)
+        generation = GenerationService(
+            db, runtime, engine.settlement, clock=clock, wake=engine.wake
+        )
         services = Services(
             users=users,
             drafts=drafts,
             billing=Billing(db, clock=clock),
             settings=runtime,
-            generation=GenerationService(
-                db, runtime, engine.settlement, clock=clock, wake=engine.wake
-            ),
+            generation=generation,
             media=MediaService(self.kie, clock=clock),
             engine=engine,
+            admin=AdminService(db, users, generation, runtime, clock=clock),
+            stats=StatsService(db, runtime, self.kie, clock=clock),
             clock=clock,
             support_contact=settings.support_contact,
         )

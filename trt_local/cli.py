@@ -8,10 +8,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trt_local import __version__
+
+if TYPE_CHECKING:
+    from trt_local.paths import Paths
 
 EXIT_OK, EXIT_ERROR, EXIT_CONFIG, EXIT_LOCKED = 0, 1, 2, 3
 
@@ -26,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (default)")
     run.add_argument("--headless", action="store_true", help="no dashboard, log to stderr")
     run.add_argument("--sandbox", action="store_true", help="use the built-in Kie.ai simulator")
-    sub.add_parser("demo", help="fully offline: Telegram emulator + Kie simulator")
+    demo = sub.add_parser("demo", help="fully offline: Telegram emulator + Kie simulator")
+    demo.add_argument("--headless", action="store_true", help="no dashboard, log to stderr")
+    demo.add_argument("--home", dest="demo_home", type=Path, help="keep the demo data here")
+    sub.add_parser("setup", help="ask for the token, Kie key and admins; write config.toml")
     sub.add_parser("doctor", help="check config, Telegram token, database")
     backup = sub.add_parser("backup", help="consistent copy of the database while the bot runs")
     backup.add_argument("file", type=Path)
@@ -60,13 +67,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             from trt_local.runner import run_backup
 
             return run_backup(paths, args.file)
-        flags = {"sandbox": True if getattr(args, "sandbox", False) else None}
+        headless = getattr(args, "headless", False) or not _has_terminal()
         if command == "demo":
-            flags["demo"] = True
+            from trt_local.demo import run_demo
+
+            # Only an explicit --home: TRT_HOME may hold a real bot's data.
+            return run_demo(args.demo_home or args.home, headless=headless)
+        if command == "setup":
+            from trt_local.setup_wizard import run_setup
+
+            return run_setup(paths, env)
+        flags = {"sandbox": True if getattr(args, "sandbox", False) else None}
+        if not headless and needs_setup(paths, env, flags):
+            from trt_local.runner import run_first_setup
+
+            if not run_first_setup(paths, env):
+                print(
+                    "trt: setup was not finished; run `trt setup`, set TELEGRAM_BOT_TOKEN, "
+                    "or try `trt demo`",
+                    file=sys.stderr,
+                )
+                return EXIT_CONFIG
         settings = load_settings(paths, env, flags=flags)
         from trt_local.runner import run_bot
 
-        headless = getattr(args, "headless", False) or not sys.stdout.isatty()
         return run_bot(settings, headless=headless)
     except ConfigError as exc:
         print(f"trt: configuration error: {exc}", file=sys.stderr)
@@ -76,6 +100,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_LOCKED
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _has_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def needs_setup(paths: Paths, env: Mapping[str, str], flags: Mapping[str, object]) -> bool:
+    """First run: no token (or no Kie key and no sandbox) in flags, environment or config."""
+    from trt_local.config import load_settings
+
+    settings = load_settings(paths, env, flags=flags, require_token=False)
+    return not settings.telegram_token or not (settings.kie_api_key or settings.sandbox)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
-"""Process-level runners: the bot headless (signals → stop event), the emulator, backups.
+"""Process-level runners: the bot headless or under the dashboard, the emulator, backups.
 
-The dashboard runner (issue 4) will sit beside ``run_headless`` and differ only in what it awaits.
+Both bot runners follow STACK-NOTES §3: the bot's ``stop()`` runs in ``finally`` and is safe after a
+partial start. Headless awaits a stop event set by SIGINT/SIGTERM. The dashboard (variant A) is
+awaited with SIGTERM/SIGHUP wired to its ``exit``; it starts the bot itself after its first frame
+and shows a failed start instead of dying of it; its ``return_code`` is the exit status, so a
+crashed dashboard never exits 0 (P5). Under the dashboard nothing is written to the terminal.
 """
 
 from __future__ import annotations
@@ -8,12 +12,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trt_local.config import ConfigError, Settings, redact_token
 from trt_local.lock import InstanceLock
-from trt_local.logs import setup_logging
+from trt_local.logs import RedactingFormatter, setup_logging
 from trt_local.paths import Paths
+
+if TYPE_CHECKING:
+    from trt_local.app import TrtApp
+    from tui.navigation import ScreenSpec
 
 log = logging.getLogger("trt.runner")
 
@@ -23,13 +33,17 @@ def run_bot(settings: Settings, *, headless: bool) -> int:
     lock = InstanceLock(settings.paths.lock_file(settings.telegram_token))
     lock.acquire()  # AlreadyRunning → exit 3 in the CLI
     try:
-        setup_logging(settings.paths.log_file, secrets=settings.secrets, to_stderr=True)
+        formatter = setup_logging(
+            settings.paths.log_file, secrets=settings.secrets, to_stderr=headless
+        )
         log.info(
             "starting trt (token %s, data %s)",
             redact_token(settings.telegram_token),
             settings.paths.data_dir,
         )
-        return asyncio.run(run_headless(settings))
+        if headless:
+            return asyncio.run(run_headless(settings))
+        return asyncio.run(run_dashboard(settings, formatter))
     finally:
         lock.release()
 
@@ -63,6 +77,59 @@ async def run_headless(settings: Settings) -> int:
         await app.stop()
         log.info("stopped")
     return 0
+
+
+async def run_dashboard(settings: Settings, formatter: RedactingFormatter) -> int:
+    """The bot inside the dashboard; returns the dashboard's exit status."""
+    from trt_local.app import TrtApp
+
+    return await dashboard_session(TrtApp(settings), formatter)
+
+
+async def dashboard_session(
+    app: TrtApp,
+    formatter: RedactingFormatter,
+    *,
+    screens: Sequence[ScreenSpec] | None = None,
+    headless: bool = False,
+) -> int:
+    """Run ``app`` under the dashboard until it quits; stop the bot whatever happens.
+
+    ``headless`` runs the dashboard without drawing it (scripted checks and tests).
+    """
+    from tui.app import Dashboard
+    from tui.logsink import LogSink
+
+    sink = LogSink(formatter)
+    root = logging.getLogger()
+    root.addHandler(sink)
+    dashboard = Dashboard(app, log_sink=sink, screens=screens)
+    loop = asyncio.get_running_loop()
+    # Textual handles no signal itself (P6): SIGTERM/SIGHUP end it like ctrl+q, minus the question.
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    for sig in signals:
+        loop.add_signal_handler(sig, dashboard.exit)
+    try:
+        await dashboard.run_async(headless=headless)
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+        await app.stop()
+        root.removeHandler(sink)
+        log.info("stopped")
+    return dashboard.return_code or 0
+
+
+def run_first_setup(paths: Paths, env: Mapping[str, str]) -> bool:
+    """The setup screen on a terminal; True once config.toml is written."""
+    from trt_local.setup_wizard import SetupChecks
+    from tui.setup_app import SetupApp
+
+    paths.ensure()
+    setup_logging(paths.log_file, to_stderr=False)  # nothing may print under the TUI (P8)
+    app = SetupApp(SetupChecks.from_environment(paths, env), paths.config_file)
+    saved = app.run()
+    return bool(saved) and not app.return_code
 
 
 def run_emulator(port: int, token: str) -> int:

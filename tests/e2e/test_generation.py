@@ -233,3 +233,22 @@ async def test_history_resends_the_result_without_uploading(
     sent = [m for m in fay.user.messages if m.media_kind == "photo"]
     assert sent[0].file_id == sent[1].file_id
     assert emu.calls_to("sendPhoto")[uploads_before].file_fields == ()  # by file id: no re-upload
+
+
+async def test_topup_usage_and_rights(emu: TelegramEmulator, tmp_path: Path) -> None:
+    clock = JumpClock()
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=KieSandbox()):
+        admin = Person(emu.user(ADMIN, "Boss", language_code="en"), clock)
+        usage = "Usage: /topup <user_id> <amount> [reason]"
+        bad = ("/topup", "/topup 4010", "/topup abc 10", "/topup 4010 -5", "/topup 4010 1,2,3")
+        for count, command in enumerate(bad, start=1):
+            await admin.send(command)
+            await admin.user.wait_for(
+                lambda m, n=count: sum(x.content == usage for x in admin.user.messages) == n
+            )
+        await admin.send("/topup 4010 10")
+        await admin.wait("has not talked to the bot yet")
+        stranger = Person(emu.user(4010, "Gus", language_code="en"), clock)
+        await stranger.send("/topup 4010 1000")
+        await stranger.wait("I don't know that command")
+    assert ledger(tmp_path, 4010) == []

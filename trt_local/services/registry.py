@@ -6,12 +6,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from trt_local.core.model_spec import Catalog
+from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
 from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.stats import StatsService
 from trt_local.services.users import UserService
 
 FlowResetter = Callable[[int], Awaitable[None]]
@@ -26,6 +28,8 @@ class Services:
     generation: GenerationService
     media: MediaService
     engine: Engine
+    admin: AdminService
+    stats: StatsService
     clock: Callable[[], float]
     support_contact: str = ""
     # Features with per-user in-progress state (the wizard) register how to drop it here.

@@ -116,4 +116,9 @@ CREATE TABLE drafts (
 )
 """
 
-MIGRATIONS: tuple[str, ...] = (M0001_FOUNDATION, M0002_GENERATION)
+M0003_JOB_STATUS_INDEX = """
+-- The dashboard filters jobs by a rare finished status (failed) and pages by id.
+CREATE INDEX jobs_status ON jobs(status, id)
+"""
+
+MIGRATIONS: tuple[str, ...] = (M0001_FOUNDATION, M0002_GENERATION, M0003_JOB_STATUS_INDEX)
