@@ -59,10 +59,12 @@ class TrtApp:
         *,
         requests: tuple[BaseRequest, BaseRequest] | None = None,
         kie_sandbox: KieSandbox | None = None,
+        rate_limiter: bool = True,  # off only for bench/start_path.py's comparison
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
         self._requests = requests
+        self._rate_limiter = rate_limiter
         self.clock = clock
         # The sandbox keeps its own monotonic clock: task durations must not jump with wall time.
         self.kie_sandbox = kie_sandbox or (KieSandbox() if settings.sandbox else None)
@@ -127,6 +129,7 @@ class TrtApp:
             clock=self.clock,
             requests=self._requests,
             on_poll_status=self._on_poll_response,
+            rate_limiter=self._rate_limiter,
         )
         await self._initialize(self.application)
         self.bot_username = self.application.bot.username

@@ -73,6 +73,7 @@ def build_application(
     clock: Callable[[], float],
     requests: tuple[BaseRequest, BaseRequest] | None = None,
     on_poll_status: PollStatusCallback | None = None,
+    rate_limiter: bool = True,
 ) -> InboxApplication:
     bot_request, updates_request = requests or default_requests()
     builder = (
@@ -84,12 +85,13 @@ def build_application(
         .request(bot_request)
         .get_updates_request(InboxRequest(updates_request, inbox, clock, on_poll_status))
         .concurrent_updates(CONCURRENT_UPDATES)
-        # Overall ~30 msg/s and RetryAfter honoured for every call; per-chat pacing of bulk sends
-        # and progress edits is done where they are produced.
-        .rate_limiter(AIORateLimiter(max_retries=2))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
     )
+    if rate_limiter:
+        # Overall ~30 msg/s and RetryAfter honoured for every call (bench/start_path.py measures
+        # what that costs the /start path); per-chat pacing of progress edits is the notifier's.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     application = builder.build()
     assert isinstance(application, InboxApplication)
     application.bot_data.services = services
