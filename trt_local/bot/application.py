@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -76,7 +77,8 @@ def build_application(
     rate_limiter: bool = True,
 ) -> InboxApplication:
     bot_request, updates_request = requests or default_requests()
-    builder = (
+    # Any: the builder's generic parameters change with .rate_limiter(), which is optional here.
+    builder: Any = (
         ApplicationBuilder()
         .application_class(InboxApplication, kwargs={"inbox": inbox, "clock": clock})
         .token(token)
