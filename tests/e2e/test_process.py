@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -56,9 +55,9 @@ async def test_second_instance_is_refused_and_sigterm_stops_cleanly(
     finally:
         if first.returncode is None:
             first.send_signal(signal.SIGTERM)
-    started = time.monotonic()
-    code, output = await finish(first, timeout=10)
-    assert code == 0 and time.monotonic() - started < 5
+    # The promise is a clean stop within 5 s: waiting longer than that is the failure.
+    code, output = await finish(first, timeout=5)
+    assert code == 0
     log = (tmp_path / "logs" / "trt.log").read_text()
     assert "stopped" in log and TOKEN not in log + output
     assert emu.pending_updates == 0  # the last batch was confirmed on the way out
