@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -91,7 +90,6 @@ async def test_updates_fetched_before_a_kill_are_handled_after_restart(
         code, _ = await finish(proc)
     assert code == 0
     assert all(len(user.messages) == 1 for user in users)  # handled once each
-    await asyncio.sleep(0)
 
 
 async def test_doctor_passes_with_a_good_setup_and_fails_with_a_bad_token(
