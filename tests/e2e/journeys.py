@@ -71,3 +71,22 @@ class Person:
 
     async def confirm(self) -> None:
         await self.press_prefix("✅ Confirm")
+
+    async def paid_image_until_confirm(self, prompt: str) -> ChatMessage:
+        """Seedream 4.5, 1:1, basic (₽5.11 at the default prices): the confirm screen."""
+        await self.open_model("Text to image", "Seedream 4.5")
+        await self.send(prompt)
+        await self.press("1:1")
+        await self.press("basic")
+        return await self.wait_button("✅ Confirm")
+
+    async def paid_image(self, prompt: str) -> None:
+        await self.paid_image_until_confirm(prompt)
+        await self.confirm()
+
+    async def free_image(self, prompt: str) -> None:
+        """Z-Image Turbo (free), 1:1, confirmed."""
+        await self.open_model("Text to image", "Z-Image Turbo")
+        await self.send(prompt)
+        await self.press("1:1")
+        await self.confirm()

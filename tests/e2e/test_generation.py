@@ -33,31 +33,10 @@ async def photos(user: EmulatedUser, count: int) -> None:
     )
 
 
-async def confirm_seedream(person: Person) -> None:
-    """Seedream 4.5 (paid): prompt, aspect ratio, quality → the confirm screen."""
-    await person.open_model("Text to image", "Seedream 4.5")
-    await person.send("a lighthouse at dawn")
-    await person.wait_button("1:1")
-    await person.press("1:1")
-    await person.wait_button("basic")
-    await person.press("basic")
-    await person.wait_button("✅ Confirm")
-
-
 async def topup(emu: TelegramEmulator, clock: JumpClock, user_id: int, amount: str) -> None:
     admin = Person(emu.user(ADMIN, "Boss", language_code="en"), clock)
     await admin.send(f"/topup {user_id} {amount} test money")
     await admin.wait(f"to user {user_id}")
-
-
-async def free_image(person: Person, prompt: str) -> None:
-    """Z-Image Turbo (free): prompt, 1:1, confirm."""
-    await person.open_model("Text to image", "Z-Image Turbo")
-    await person.send(prompt)
-    await person.wait_button("1:1")
-    await person.press("1:1")
-    await person.wait_button("✅ Confirm")
-    await person.confirm()
 
 
 async def test_free_text_to_image_is_delivered_as_a_photo(
@@ -95,7 +74,7 @@ async def test_paid_model_without_balance_is_refused_before_kie(
     clock, sandbox = JumpClock(), KieSandbox(speed=0)
     async with running_bot(emu, tmp_path, clock=clock, sandbox=sandbox):
         bob = Person(emu.user(4002, "Bob", language_code="en"), clock)
-        await confirm_seedream(bob)
+        await bob.paid_image_until_confirm("a lighthouse at dawn")
         await bob.confirm()
         refusal = await bob.wait("Not enough balance")
         assert "₽5.11" in refusal.content
@@ -111,7 +90,7 @@ async def test_topup_then_five_rapid_confirms_charge_once(
         await cid.send("/start")
         await topup(emu, clock, 4003, "100")
         await cid.wait("topped up by ₽100")
-        await confirm_seedream(cid)
+        await cid.paid_image_until_confirm("a lighthouse at dawn")
         screen = await cid.wait_button("✅ Confirm")
         assert "₽100 → ₽94.89" in screen.content
         confirm = next(b for b in screen.button_texts if b.startswith("✅ Confirm"))
@@ -165,7 +144,7 @@ async def test_kie_failure_refunds_and_says_so(emu: TelegramEmulator, tmp_path: 
         dee = Person(emu.user(4004, "Dee", language_code="en"), clock)
         await dee.send("/start")
         await topup(emu, clock, 4004, "10")
-        await confirm_seedream(dee)
+        await dee.paid_image_until_confirm("a lighthouse at dawn")
         await dee.confirm()
         await dee.wait("queued")
         clock.jump(5)
@@ -184,7 +163,7 @@ async def test_deadline_refunds_a_job_that_never_finishes(
         eve = Person(emu.user(4005, "Eve", language_code="en"), clock)
         await eve.send("/start")
         await topup(emu, clock, 4005, "10")
-        await confirm_seedream(eve)
+        await eve.paid_image_until_confirm("a lighthouse at dawn")
         await eve.confirm()
         await eve.wait("queued")
         await emu.wait_until(lambda: [1] if sandbox.created else None, timeout=10)
@@ -200,7 +179,7 @@ async def test_restart_mid_job_delivers_once(emu: TelegramEmulator, tmp_path: Pa
     sandbox = KieSandbox(clock=clock, speed=1.0)  # Kie's side outlives the bot's restart
     boss = Person(emu.user(ADMIN, "Boss", language_code="en"), clock)
     async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox):
-        await free_image(boss, "a quiet harbour")
+        await boss.free_image("a quiet harbour")
         await emu.wait_until(lambda: [1] if sandbox.created else None, timeout=10)
     assert sandbox.state_of(sandbox.created[0].task_id) != "success"
     clock.jump(30)  # the task finished on Kie's side while the bot was down
@@ -218,7 +197,7 @@ async def test_history_resends_the_result_without_uploading(
     clock, sandbox = JumpClock(), KieSandbox(speed=0)
     async with running_bot(emu, tmp_path, clock=clock, sandbox=sandbox) as app:
         fay = Person(emu.user(4006, "Fay", language_code="en"), clock)
-        await free_image(fay, "a paper boat")
+        await fay.free_image("a paper boat")
         clock.jump(5)
         app.services.engine.wake()
         await photos(fay.user, 1)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.helpers import JumpClock, money_invariant_violations
+from tests.e2e.harness import JumpClock, money_invariant_violations
 from trt_local.demo import DemoWorld, build_demo
 from trt_local.kie import KieSandbox
 

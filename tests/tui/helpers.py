@@ -5,10 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 from textual import events
@@ -26,19 +23,6 @@ from tui.screens.live import LiveScreen
 
 T = TypeVar("T")
 WAIT_S = 15.0  # generous bound for a condition that normally holds within milliseconds
-
-
-class JumpClock:
-    """Real time plus jumps: the bot keeps flowing while a test skips minutes ahead."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-    def jump(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 @contextlib.asynccontextmanager
@@ -95,12 +79,3 @@ async def settle(pilot: Pilot[Any], predicate: Callable[[], bool]) -> None:
             return
         await pilot.pause()
     raise AssertionError("the dashboard did not reach the expected state")
-
-
-def money_invariant_violations(database: Path) -> list[tuple[int, int, int]]:
-    with contextlib.closing(sqlite3.connect(database)) as conn:
-        return conn.execute(
-            "SELECT u.id, u.balance_minor, COALESCE(SUM(l.amount_minor), 0) AS total "
-            "FROM users u LEFT JOIN ledger l ON l.user_id = u.id "
-            "GROUP BY u.id HAVING u.balance_minor != total"
-        ).fetchall()

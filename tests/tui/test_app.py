@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.tui.flows import Person
-from tests.tui.helpers import JumpClock, dashboard, loaded, paste, settle, text_of
+from tests.e2e.harness import JumpClock
+from tests.e2e.journeys import Person
+from tests.tui.helpers import dashboard, loaded, paste, settle, text_of
 from trt_local.app import TrtApp
 from trt_local.demo import DemoWorld, build_demo
 from trt_local.emulator import faults

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from tests.tui.flows import Person
-from tests.tui.helpers import JumpClock, dashboard, loaded, paste
+from tests.e2e.harness import JumpClock
+from tests.e2e.journeys import Person
+from tests.tui.helpers import dashboard, loaded, paste
 from tests.tui.seed import FIRST_USER_ID, migrated, seed
 from trt_local.demo import build_demo
 from trt_local.kie import KieSandbox

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tests.tui.flows import Person
-from tests.tui.helpers import JumpClock, dashboard, loaded, text_of
+from tests.e2e.harness import JumpClock
+from tests.e2e.journeys import Person
+from tests.tui.helpers import dashboard, loaded, text_of
 from trt_local.demo import DemoWorld
 from trt_local.kie import KieSandbox
 from tui.screens.dashboard import DashboardScreen

@@ -8,7 +8,8 @@ from typing import TypeVar
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
-from tests.tui.helpers import JumpClock, dashboard, loaded, paste, text_of
+from tests.e2e.harness import JumpClock
+from tests.tui.helpers import dashboard, loaded, paste, text_of
 from tests.tui.pictures import png
 from trt_local.demo import DEMO_USER_ID, DemoWorld, chat_screens
 from trt_local.kie import KieSandbox

@@ -9,8 +9,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
-from tests.tui.flows import Person
-from tests.tui.helpers import JumpClock, dashboard, loaded, paste, settle
+from tests.e2e.harness import JumpClock
+from tests.e2e.journeys import Person
+from tests.tui.helpers import dashboard, loaded, paste, settle
 from trt_local.core.jobs import JobStatus
 from trt_local.demo import DemoWorld
 from trt_local.emulator import TelegramEmulator, faults

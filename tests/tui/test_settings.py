@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Button, Input, SelectionList, Static
 
-from tests.tui.flows import Person
-from tests.tui.helpers import JumpClock, dashboard, loaded, paste, settle, text_of
+from tests.e2e.harness import JumpClock
+from tests.e2e.journeys import Person
+from tests.tui.helpers import dashboard, loaded, paste, settle, text_of
 from trt_local.core.money import format_money
 from trt_local.demo import DemoWorld
 from tui.screens.settings import SettingsScreen

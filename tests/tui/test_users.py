@@ -8,8 +8,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
-from tests.tui.flows import Person
-from tests.tui.helpers import JumpClock, dashboard, loaded, paste, settle, text_of
+from tests.e2e.harness import JumpClock
+from tests.e2e.journeys import Person
+from tests.tui.helpers import dashboard, loaded, paste, settle, text_of
 from tests.tui.seed import FIRST_USER_ID, migrated, seed
 from trt_local.demo import DemoWorld
 from tui.app import Dashboard
