@@ -69,6 +69,31 @@ def test_free_model_is_free_while_quota_lasts(catalog: Catalog) -> None:
     assert no_quota.basis is QuoteBasis.PAID
 
 
+def test_free_quota_covers_only_the_free_variant(catalog: Catalog) -> None:
+    ideogram = model(catalog, "ideogram/v3-text-to-image")
+    turbo = quote(
+        ideogram, {"rendering_speed": "TURBO"}, is_admin=False, free_used_today=0, settings=SETTINGS
+    )
+    assert (turbo.basis, turbo.price_minor) == (QuoteBasis.FREE, 0)
+    quality = quote(
+        ideogram,
+        {"rendering_speed": "QUALITY"},
+        is_admin=False,
+        free_used_today=0,
+        settings=SETTINGS,
+    )
+    assert (quality.basis, quality.price_minor) == (QuoteBasis.PAID, 786)  # 10 credits
+    default = quote(ideogram, {}, is_admin=False, free_used_today=0, settings=SETTINGS)
+    assert default.basis is QuoteBasis.PAID  # BALANCED is the default: not the free variant
+
+
+def test_free_when_must_name_an_enum_value() -> None:
+    broken = entry(id="broken/free-when", free=True, free_when={"prompt": "x"})
+    catalog = load_catalog([broken, entry(id="fine/model")])
+    assert catalog.get("broken/free-when") is None and catalog.get("fine/model") is not None
+    assert any("free_when" in problem for problem in catalog.problems)
+
+
 def test_paid_model_ignores_the_free_quota(catalog: Catalog) -> None:
     q = quote(
         model(catalog, "nano-banana-pro"),

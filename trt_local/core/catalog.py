@@ -33,6 +33,7 @@ from trt_local.core.model_spec import (
     model_key,
 )
 from trt_local.core.pricing_rule import Confidence, PricingRule, parse_pricing_rule
+from trt_local.core.scalars import Scalar
 
 __all__ = [
     "Catalog",
@@ -130,7 +131,23 @@ def parse_model(raw: object) -> ModelSpec:
         key=_key(obj, model_id),
         default_enabled=default_enabled,
         seed_price_rub=opt_credits(obj, "seed_price_rub"),
+        free_when=_free_when(obj.get("free_when"), inputs),
     )
+
+
+def _free_when(raw: object, inputs: tuple[InputSpec, ...]) -> dict[str, Scalar]:
+    """``free_when``: input → value pairs naming the variant the free quota covers."""
+    if raw is None:
+        return {}
+    obj = as_object(raw, "'free_when'")
+    specs = {spec.name: spec for spec in inputs}
+    when: dict[str, Scalar] = {}
+    for name, value in obj.items():
+        spec = specs.get(name)
+        if spec is None or not spec.enum or value not in spec.enum:
+            raise EntryError(f"'free_when' needs an enum input and one of its values, not {name!r}")
+        when[name] = value
+    return when
 
 
 def _parse_inputs(raw: object) -> tuple[InputSpec, ...]:

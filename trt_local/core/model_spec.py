@@ -18,6 +18,7 @@ from trt_local.core.categories import CATEGORIES, Category, category_by_id
 from trt_local.core.inputs import InputSpec, wizard_order
 from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
+from trt_local.core.scalars import Scalar
 
 SUPPORTED_ENDPOINTS = frozenset({"jobs"})
 LISTED = "listed"
@@ -54,6 +55,8 @@ class ModelSpec:
     key: str
     default_enabled: bool
     seed_price_rub: Decimal | None = None
+    # With ``free``: the free quota covers only runs with these input values (the cheap variant).
+    free_when: Mapping[str, Scalar] = field(default_factory=dict)
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)

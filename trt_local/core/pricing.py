@@ -140,11 +140,17 @@ def quote(
     free_left = max(0, settings.free_per_day - max(0, free_used_today))
     if is_admin:
         basis, price = QuoteBasis.ADMIN, 0
-    elif model.free and free_left > 0:
+    elif model.free and free_left > 0 and _free_variant(model, params):
         basis, price = QuoteBasis.FREE, 0
     else:
         basis, price = QuoteBasis.PAID, list_price
     return Quote(price, estimate.credits, basis, free_left, estimate.exact, list_price)
+
+
+def _free_variant(model: ModelSpec, params: Mapping[str, object]) -> bool:
+    """Whether this run is the variant the free quota covers (all of them unless ``free_when``)."""
+    values = effective_params(model, params)
+    return all(same_value(values.get(name), value) for name, value in model.free_when.items())
 
 
 def local_day(now: datetime, tz: str | tzinfo) -> date:
