@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual import work
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from trt_local.services.registry import Services
@@ -57,6 +58,12 @@ class LiveScreen(Screen[None]):
     async def _load_worker(self, services: Services, number: int) -> None:
         try:
             await self.load(services)
+        except NoMatches as exc:
+            # The screen's widgets are not there (yet, or any more): it was resumed before its
+            # children mounted, or torn down while the load awaited the database. The next tick
+            # loads again; a load that never succeeds shows as a screen that never fills (`loads`).
+            log.debug("%s skipped a load: %s", type(self).__name__, exc)
+            return
         except sqlite3.Error as exc:
             # A busy or failing database must not take the dashboard (and the bot) down:
             # say so and try again on the next tick.

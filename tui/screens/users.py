@@ -15,6 +15,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trt_local.core.errors import InsufficientFunds
@@ -123,7 +124,10 @@ class UsersScreen(LiveScreen):
 
     @work(exclusive=True, group="user-detail")
     async def _detail_worker(self, services: Services) -> None:
-        await self._load_detail(services)
+        try:
+            await self._load_detail(services)
+        except NoMatches:
+            return  # torn down while the query ran: nothing left to show it in
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search" and event.value != self.query_text:
