@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from trt_local.core.jobs import JobStatus
 from trt_local.services.engine import Engine
+from trt_local.services.generation import GenerationService
 from trt_local.services.ports import (
     AdminAlert,
     DeliveryError,
@@ -134,3 +136,29 @@ async def run_until(
         if next_at is not None and next_at > clock.now:
             clock.now = next_at
     raise AssertionError("the engine never reached the expected state")
+
+
+async def status_of(generation: GenerationService, job_id: int) -> JobStatus:
+    job = await generation.get(job_id)
+    assert job is not None
+    return job.status
+
+
+def status_is(
+    generation: GenerationService, job_id: int, status: JobStatus
+) -> Callable[[], Awaitable[bool]]:
+    """A ``run_until`` condition: the job has reached ``status``."""
+
+    async def check() -> bool:
+        return await status_of(generation, job_id) is status
+
+    return check
+
+
+def non_empty(items: Sequence[object]) -> Callable[[], Awaitable[bool]]:
+    """A ``run_until`` condition: the notifier recorded something in ``items``."""
+
+    async def check() -> bool:
+        return bool(items)
+
+    return check

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 import pytest
 
@@ -18,7 +18,7 @@ from trt_local.services.users import UserView
 from trt_local.storage.db import Database
 
 from .conftest import MakeEngine, MakeUser
-from .helpers import FakeClock, Gate, RecordingNotifier, run_until
+from .helpers import FakeClock, Gate, RecordingNotifier, non_empty, run_until, status_is
 
 PAID = "nano-banana-pro"
 SQUARE_CAT = {"prompt": "a cat on a roof", "aspect_ratio": "1:1"}
@@ -37,17 +37,6 @@ async def confirm_for(
         values=values or SQUARE_CAT,
         ref=f"job-{user.id}-{model_id}",
     )
-
-
-def status_is(
-    generation: GenerationService, job_id: int, status: JobStatus
-) -> Callable[[], Awaitable[bool]]:
-    async def check() -> bool:
-        job = await generation.get(job_id)
-        assert job is not None
-        return job.status is status
-
-    return check
 
 
 def downloads(sandbox: KieSandbox) -> int:
@@ -106,10 +95,7 @@ async def test_a_result_that_cannot_be_sent_is_parked_and_retried_on_demand(
     notifier.failing_sends = 10_000
     job = await confirm_for(generation, await make_user(72, balance=5000))
 
-    async def parked() -> bool:
-        return bool(notifier.alerts)
-
-    await run_until(engine, clock, parked)
+    await run_until(engine, clock, non_empty(notifier.alerts))
     attempts = notifier.send_attempts
     assert [alert.code for alert in notifier.alerts] == [AlertCode.DELIVERY_STUCK]
     assert await engine.run_once() is None  # nothing scheduled: no retry loop

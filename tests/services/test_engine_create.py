@@ -11,7 +11,7 @@ from trt_local.services.ports import AlertCode, FailureReason, JobView, Phase, R
 from trt_local.services.runtime_settings import RuntimeSettings
 
 from .conftest import MakeUser
-from .helpers import FakeClock, RecordingNotifier, run_until
+from .helpers import FakeClock, RecordingNotifier, non_empty, run_until, status_is, status_of
 
 PAID = "nano-banana-pro"
 CAT = {"prompt": "a cat on a roof"}
@@ -24,12 +24,6 @@ async def confirm_for(
     return await generation.confirm(
         user=user, chat_id=user_id, model_id=PAID, values=CAT, ref=ref or f"job-{user_id}"
     )
-
-
-async def status_of(generation: GenerationService, job_id: int) -> JobStatus:
-    job = await generation.get(job_id)
-    assert job is not None
-    return job.status
 
 
 async def test_no_kie_credits_fails_jobs_as_unavailable_with_one_admin_alert(
@@ -80,10 +74,7 @@ async def test_rate_limited_create_is_retried_later_and_succeeds(
     assert sandbox.created == []
     assert [phase for _, phase, _ in notifier.progress] == [Phase.QUEUED]  # "waiting in line"
 
-    async def delivered() -> bool:
-        return await status_of(generation, job.id) is JobStatus.DELIVERED
-
-    await run_until(engine, clock, delivered)
+    await run_until(engine, clock, status_is(generation, job.id, JobStatus.DELIVERED))
     assert len(sandbox.created) == 1
     assert notifier.delivered_ids() == [job.id]
     assert notifier.failed == []
@@ -102,10 +93,7 @@ async def test_create_that_may_have_reached_kie_is_retried_at_most_once(
     sandbox.drop_response_next(2, operation="create")
     job = await confirm_for(generation, make_user, 46)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     assert len(sandbox.created) == 2
     assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]
@@ -122,10 +110,7 @@ async def test_one_lost_create_answer_is_recovered_by_the_single_retry(
     sandbox.drop_response_next(1, operation="create")
     job = await confirm_for(generation, make_user, 47)
 
-    async def delivered() -> bool:
-        return await status_of(generation, job.id) is JobStatus.DELIVERED
-
-    await run_until(engine, clock, delivered)
+    await run_until(engine, clock, status_is(generation, job.id, JobStatus.DELIVERED))
     assert len(sandbox.created) == 2  # the first one is orphaned at Kie, as API.md §11 accepts
     stored = await generation.get(job.id)
     assert stored is not None and stored.task_id == sandbox.created[1].task_id
@@ -184,10 +169,7 @@ async def test_connection_refused_on_every_attempt_gives_up_after_bounded_rounds
     sandbox.connect_error_next(10_000, operation="create")
     job = await confirm_for(generation, make_user, 52)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]
     assert clock.now < job.deadline_at  # gave up by the round limit, not the deadline

@@ -17,7 +17,7 @@ from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.db import Database
 
 from .conftest import MakeEngine, MakeUser
-from .helpers import FakeClock, Gate, RecordingNotifier, run_until
+from .helpers import FakeClock, Gate, RecordingNotifier, run_until, status_is, status_of
 
 PAID = "nano-banana-pro"
 CAT = {"prompt": "a cat on a roof"}
@@ -28,12 +28,6 @@ async def confirm_for(generation: GenerationService, make_user: MakeUser, user_i
     return await generation.confirm(
         user=user, chat_id=user_id, model_id=PAID, values=CAT, ref=f"job-{user_id}"
     )
-
-
-async def status_of(generation: GenerationService, job_id: int) -> JobStatus:
-    job = await generation.get(job_id)
-    assert job is not None
-    return job.status
 
 
 async def settle() -> None:
@@ -92,10 +86,7 @@ async def test_restart_in_the_middle_of_a_running_job_delivers_it_once(
     restarted = make_engine()
     await restarted.resume()
 
-    async def delivered() -> bool:
-        return await status_of(generation, job.id) is JobStatus.DELIVERED
-
-    await run_until(restarted, clock, delivered)
+    await run_until(restarted, clock, status_is(generation, job.id, JobStatus.DELIVERED))
     assert notifier.delivered_ids() == [job.id]
     assert len(sandbox.created) == 1
 

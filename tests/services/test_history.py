@@ -9,7 +9,7 @@ from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
 
 from .conftest import MakeUser
-from .helpers import FakeClock, run_until
+from .helpers import FakeClock, run_until, status_is
 
 PAID = "nano-banana-pro"
 
@@ -67,11 +67,7 @@ async def test_delivered_file_ids_are_kept_and_can_be_replaced(
         user=user, chat_id=125, model_id=PAID, values={"prompt": "a fox"}, ref="f"
     )
 
-    async def delivered() -> bool:
-        view = await generation.get(job.id)
-        return view is not None and view.status is JobStatus.DELIVERED
-
-    await run_until(engine, clock, delivered)
+    await run_until(engine, clock, status_is(generation, job.id, JobStatus.DELIVERED))
     view = await generation.get(job.id)
     assert view is not None and view.result_file_ids == (f"tg-file-{job.id}-0",)
 

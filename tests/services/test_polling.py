@@ -11,7 +11,7 @@ from trt_local.services.ports import FailureReason, JobView, Phase, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
 
 from .conftest import MakeEngine, MakeUser
-from .helpers import FakeClock, Gate, RecordingNotifier, run_until
+from .helpers import FakeClock, Gate, RecordingNotifier, non_empty, run_until
 
 IMAGE = "nano-banana-pro"  # typical 15 s
 VIDEO = "kling-2.6/text-to-video"  # typical 120 s
@@ -81,10 +81,7 @@ async def test_task_not_found_right_after_creation_gets_grace_polls_then_fails(
     sandbox.fail_next("record", 404, times=100)
     job = await confirm_for(generation, make_user, 90)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]
     assert len(gate.polled) == 4  # three grace polls, then the verdict
@@ -102,10 +99,7 @@ async def test_a_lagging_404_then_success_is_delivered(
     sandbox.fail_next("record", 404, times=2)
     job = await confirm_for(generation, make_user, 91)
 
-    async def delivered() -> bool:
-        return bool(notifier.delivered)
-
-    await run_until(engine, clock, delivered)
+    await run_until(engine, clock, non_empty(notifier.delivered))
     assert notifier.delivered_ids() == [job.id]
 
 
@@ -121,10 +115,7 @@ async def test_transient_poll_errors_keep_the_job_polling(
     sandbox.fail_next("record", 500, times=9)  # beyond the client's own retries, twice over
     job = await confirm_for(generation, make_user, 92)
 
-    async def delivered() -> bool:
-        return bool(notifier.delivered)
-
-    await run_until(engine, clock, delivered)
+    await run_until(engine, clock, non_empty(notifier.delivered))
     assert notifier.delivered_ids() == [job.id]
     assert notifier.failed == []
 
@@ -142,10 +133,7 @@ async def test_progress_reports_phase_changes_and_at_most_every_ten_seconds(
     sandbox.hang_tasks()
     job = await confirm_for(generation, make_user, 93, VIDEO)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     reports = [(phase, elapsed) for job_id, phase, elapsed in notifier.progress if job_id == job.id]
     phases = [phase for phase, _ in reports]

@@ -13,7 +13,7 @@ from trt_local.services.ports import FailureReason, JobView, Refund
 from trt_local.storage.db import Database
 
 from .conftest import MakeUser
-from .helpers import FakeClock, RecordingNotifier, run_until
+from .helpers import FakeClock, RecordingNotifier, non_empty, run_until, status_is, status_of
 
 PAID = "nano-banana-pro"
 CAT = {"prompt": "a cat on a roof"}
@@ -34,12 +34,6 @@ async def confirmed(generation: GenerationService, make_user: MakeUser, user_id:
     )
 
 
-async def status_of(generation: GenerationService, job_id: int) -> JobStatus:
-    job = await generation.get(job_id)
-    assert job is not None
-    return job.status
-
-
 async def test_kie_fail_refunds_once_even_when_failed_again(
     generation: GenerationService,
     engine: Engine,
@@ -53,10 +47,7 @@ async def test_kie_fail_refunds_once_even_when_failed_again(
     sandbox.fail_tasks("500", "Internal error")
     job = await confirmed(generation, make_user, 30)
 
-    async def failed() -> bool:
-        return await status_of(generation, job.id) is JobStatus.FAILED
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, status_is(generation, job.id, JobStatus.FAILED))
 
     assert await billing.balance(30) == 5000
     assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]
@@ -79,10 +70,7 @@ async def test_content_policy_failure_is_reported_as_content_rejected(
     sandbox.fail_tasks("400", "Your prompt contains prohibited content")
     job = await confirmed(generation, make_user, 31)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     assert notifier.failed == [(job.id, FailureReason.CONTENT_REJECTED, Refund(1415, False))]
 
@@ -128,10 +116,7 @@ async def test_deadline_fails_and_refunds_a_job_kie_never_finishes(
     sandbox.hang_tasks()
     job = await confirmed(generation, make_user, 33)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     assert notifier.failed == [(job.id, FailureReason.TIMEOUT, Refund(1415, False))]
     assert clock.now >= job.deadline_at
@@ -149,10 +134,7 @@ async def test_a_job_kie_never_accepts_times_out_at_its_deadline(
     sandbox.fail_next("create", 455, times=10_000)  # maintenance for longer than the deadline
     job = await confirmed(generation, make_user, 34)
 
-    async def failed() -> bool:
-        return bool(notifier.failed)
-
-    await run_until(engine, clock, failed)
+    await run_until(engine, clock, non_empty(notifier.failed))
 
     assert notifier.failed == [(job.id, FailureReason.TIMEOUT, Refund(1415, False))]
     assert sandbox.created == []
@@ -168,10 +150,7 @@ async def test_a_delivered_job_cannot_be_refunded(
 ) -> None:
     job = await confirmed(generation, make_user, 35)
 
-    async def delivered() -> bool:
-        return await status_of(generation, job.id) is JobStatus.DELIVERED
-
-    await run_until(engine, clock, delivered)
+    await run_until(engine, clock, status_is(generation, job.id, JobStatus.DELIVERED))
 
     assert not await generation.fail_and_refund(job.id, FailureReason.UPSTREAM_FAILED, "late")
     assert await billing.balance(35) == 5000 - 1415
