@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from trt_local.core import crashpoints
+from trt_local.core.crashpoints import crash_point
 from trt_local.storage.db import Database
 from trt_local.storage.ledger import LedgerEntry, LedgerRepo, post
 
@@ -103,6 +105,8 @@ class Billing:
                     row = await cursor.fetchone()
                 return BalanceChange(int(row[0]) if row else 0, applied=False)
         log.info("admin %s: %s %+d for user %s (%s)", admin_id, kind, amount, user_id, ref)
+        if kind == "topup":
+            crash_point(crashpoints.DURING_TOPUP)
         return BalanceChange(after, applied=True)
 
     async def balance(self, user_id: int) -> int:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from trt_local.core import crashpoints
+from trt_local.core.crashpoints import crash_point
 from trt_local.core.jobs import FIRST_POLL_DELAY_S, JobStatus
 from trt_local.kie.client import KieClient
 from trt_local.kie.errors import (
@@ -102,11 +104,13 @@ class Creator:
         )
         if not claimed:
             return  # failed meanwhile (deadline, admin)
+        crash_point(crashpoints.BEFORE_CREATE)
         try:
             task_id = await self._kie.create_task(record.model_id, record.kie_input)
         except KieError as exc:
             await self._failed(record, rounds, exc)
             return
+        crash_point(crashpoints.AFTER_CREATE)
         self._alarms.clear_after_create(record.model_id)
         now = self._clock()
         started = await self._jobs.update(

@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import imagesize
 
+from trt_local.core import crashpoints
+from trt_local.core.crashpoints import crash_point
 from trt_local.core.jobs import JobStatus, OutputKind
 from trt_local.kie.client import KieClient
 from trt_local.kie.errors import DownloadTooLargeError, KieDownloadError, KieError
@@ -103,6 +105,7 @@ class Delivery:
                     )
                 return
             self._ready[record.id] = files
+            crash_point(crashpoints.AFTER_DOWNLOAD)
         try:
             file_ids = await self._notifier.deliver(to_view(record), files)
         except DeliveryError as exc:

@@ -16,6 +16,8 @@ from types import MappingProxyType
 
 import aiosqlite
 
+from trt_local.core import crashpoints
+from trt_local.core.crashpoints import crash_point
 from trt_local.core.errors import JobLimitReached, ModelUnavailable
 from trt_local.core.jobs import JobStatus
 from trt_local.core.model_spec import ModelSpec
@@ -195,6 +197,7 @@ class GenerationService:
                 await free_usage.consume_tx(tx, user.id, day)
             record = await get_tx(tx, job_id)
         assert record is not None
+        crash_point(crashpoints.AFTER_CONFIRM_COMMIT)
         log.info(
             "job %s confirmed: user %s, model %s, %s %d",
             job_id,

@@ -18,6 +18,8 @@ import json
 import logging
 from collections.abc import Callable
 
+from trt_local.core import crashpoints
+from trt_local.core.crashpoints import crash_point
 from trt_local.core.jobs import JobStatus, next_poll_delay
 from trt_local.kie.client import KieClient
 from trt_local.kie.errors import KieError, NotFoundError
@@ -92,6 +94,7 @@ class Poller:
         except KieError as exc:
             await self._poll_failed(record, exc)
             return
+        crash_point(crashpoints.WHILE_POLLING)
         if info.is_failed:
             reason = (
                 FailureReason.CONTENT_REJECTED
