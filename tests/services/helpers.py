@@ -18,6 +18,7 @@ from trt_local.services.ports import (
     FailureReason,
     JobView,
     Phase,
+    QueuePlace,
     Refund,
     ResultFile,
 )
@@ -55,25 +56,36 @@ class RecordingNotifier:
     """The Notifier port as a test sees it: every call recorded, sends can be made to fail."""
 
     progress: list[tuple[int, Phase, float]] = field(default_factory=list)
-    delivered: list[Delivered] = field(default_factory=list)
+    places: list[tuple[int, QueuePlace]] = field(default_factory=list)
+    delivered: list[Delivered] = field(default_factory=list)  # one entry per part sent
+    done: list[int] = field(default_factory=list)
     failed: list[tuple[int, FailureReason, Refund]] = field(default_factory=list)
     alerts: list[AdminAlert] = field(default_factory=list)
-    failing_sends: int = 0  # the next N deliver() calls raise DeliveryError
+    failing_sends: int = 0  # the next N send_part() calls raise DeliveryError
     send_attempts: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+    async def job_progress(
+        self, job: JobView, phase: Phase, elapsed_s: float, place: QueuePlace | None = None
+    ) -> None:
         self.progress.append((job.id, phase, elapsed_s))
+        if place is not None:
+            self.places.append((job.id, place))
         self._changed.set()
 
-    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+    async def send_part(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
         self.send_attempts += 1
         self._changed.set()
         if self.failing_sends:
             self.failing_sends -= 1
             raise DeliveryError("Telegram is down")
+        first = sum(len(item.files) for item in self.delivered if item.job.id == job.id)
         self.delivered.append(Delivered(job, list(files)))
-        return [f"tg-file-{job.id}-{n}" for n in range(len(files))]
+        return [f"tg-file-{job.id}-{first + n}" for n in range(len(files))]
+
+    async def job_done(self, job: JobView) -> None:
+        self.done.append(job.id)
+        self._changed.set()
 
     async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
         self.failed.append((job.id, reason, refund))

@@ -123,21 +123,9 @@ async def test_per_user_cap_counts_open_jobs_from_the_database(
     assert fourth.status is JobStatus.QUEUED
 
 
-async def test_global_cap_applies_across_users(
-    generation: GenerationService, settings: RuntimeSettings, make_user: MakeUser
-) -> None:
-    await settings.set_job_caps(global_cap=2)
-    first, second = await make_user(14, balance=9000), await make_user(15, balance=9000)
-    await generation.confirm(user=first, chat_id=14, model_id=PAID, values=CAT, ref="g1")
-    await generation.confirm(user=first, chat_id=14, model_id=PAID, values=CAT, ref="g2")
-
-    with pytest.raises(JobLimitReached) as caught:
-        await generation.confirm(user=second, chat_id=15, model_id=PAID, values=CAT, ref="g3")
-    assert (caught.value.scope, caught.value.limit) == ("global", 2)
-
-
 async def test_free_quota_is_used_then_given_back_when_the_job_fails(
     generation: GenerationService,
+    engine: Engine,
     settings: RuntimeSettings,
     billing: Billing,
     notifier: RecordingNotifier,
@@ -157,10 +145,39 @@ async def test_free_quota_is_used_then_given_back_when_the_job_fails(
 
     assert await generation.free_left(16) == 0
     assert await generation.fail_and_refund(first.id, FailureReason.UPSTREAM_FAILED, "test")
+    await engine.notices.drain()
     assert notifier.failed == [(first.id, FailureReason.UPSTREAM_FAILED, Refund(0, True))]
     assert (await generation.quote(user, FREE, CAT)).free_left == 1
     assert await generation.free_left(16) == 1
     assert await billing.balance(16) == 1000 - 315
+
+
+async def test_a_free_generation_failing_after_midnight_is_given_back_to_the_new_day(
+    generation: GenerationService,
+    engine: Engine,
+    settings: RuntimeSettings,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    make_user: MakeUser,
+) -> None:
+    await settings.update_prices(free_per_day=1, timezone="Europe/Moscow")
+    user = await make_user(18)
+    clock.now = 1_750_017_600.0  # 2025-06-15 23:00 in Moscow
+    job = await generation.confirm(user=user, chat_id=18, model_id=FREE, values=CAT, ref="m1")
+    assert job.basis is QuoteBasis.FREE
+
+    clock.advance(2 * 3600)  # 01:00 on the 16th: a fresh day with its own free generation
+    assert await generation.free_left(18) == 1
+    assert await generation.fail_and_refund(job.id, FailureReason.UPSTREAM_FAILED, "test")
+    await engine.notices.drain()
+
+    # The user is told it was returned, so today holds it: two free generations today.
+    assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(0, True))]
+    assert await generation.free_left(18) == 2
+    for ref in ("m2", "m3"):
+        again = await generation.confirm(user=user, chat_id=18, model_id=FREE, values=CAT, ref=ref)
+        assert again.basis is QuoteBasis.FREE
+    assert (await generation.quote(user, FREE, CAT)).basis is QuoteBasis.PAID
 
 
 async def test_free_quota_follows_the_configured_calendar_day(

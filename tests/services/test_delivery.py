@@ -12,7 +12,15 @@ from trt_local.kie import KieClient, KieSandbox
 from trt_local.services.billing import Billing
 from trt_local.services.engine import Engine, EngineLimits
 from trt_local.services.generation import GenerationService
-from trt_local.services.ports import AlertCode, FailureReason, JobView, Phase, Refund, ResultFile
+from trt_local.services.ports import (
+    AlertCode,
+    FailureReason,
+    JobView,
+    Phase,
+    QueuePlace,
+    Refund,
+    ResultFile,
+)
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserView
 from trt_local.storage.db import Database
@@ -206,14 +214,16 @@ async def test_a_text_result_is_delivered_as_text(
 class BrokenNotifier(RecordingNotifier):
     """A bot with bugs: progress edits always crash, the first send crashes unexpectedly."""
 
-    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+    async def job_progress(
+        self, job: JobView, phase: Phase, elapsed_s: float, place: QueuePlace | None = None
+    ) -> None:
         raise RuntimeError("edit failed")
 
-    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+    async def send_part(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
         if self.send_attempts == 0:
             self.send_attempts += 1
             raise RuntimeError("unexpected bug in the bot")
-        return await super().deliver(job, files)
+        return await super().send_part(job, files)
 
 
 async def test_a_crashing_notifier_neither_stops_the_job_nor_loses_the_result(

@@ -109,8 +109,10 @@ async def test_a_job_cut_off_while_creating_is_refunded_on_the_next_start(
     await asyncio.wait_for(first.stop(), timeout=2)
     assert await status_of(generation, job.id) is JobStatus.CREATING
 
+    second = make_engine()
     with caplog.at_level(logging.WARNING, logger="trt.engine"):
-        await make_engine().resume()
+        await second.resume()
+    await second.notices.drain()
 
     assert await status_of(generation, job.id) is JobStatus.FAILED
     assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]

@@ -119,11 +119,14 @@ async def test_deadline_fails_and_refunds_a_job_kie_never_finishes(
     await run_until(engine, clock, non_empty(notifier.failed))
 
     assert notifier.failed == [(job.id, FailureReason.TIMEOUT, Refund(1415, False))]
-    assert clock.now >= job.deadline_at
+    failed = await generation.get(job.id)
+    assert failed is not None and failed.started_at is not None
+    # The generation's deadline counts from Kie's acceptance, not from the confirm.
+    assert clock.now >= failed.deadline_at == failed.started_at + 10 * 60
     assert await billing.balance(33) == 5000
 
 
-async def test_a_job_kie_never_accepts_times_out_at_its_deadline(
+async def test_a_job_kie_never_accepts_is_failed_as_unavailable_and_refunded(
     generation: GenerationService,
     engine: Engine,
     sandbox: KieSandbox,
@@ -136,7 +139,9 @@ async def test_a_job_kie_never_accepts_times_out_at_its_deadline(
 
     await run_until(engine, clock, non_empty(notifier.failed))
 
-    assert notifier.failed == [(job.id, FailureReason.TIMEOUT, Refund(1415, False))]
+    # Six rounds of growing backoff (about 35 min), then the user gets the money back.
+    assert notifier.failed == [(job.id, FailureReason.UNAVAILABLE, Refund(1415, False))]
+    assert clock.now < job.deadline_at
     assert sandbox.created == []
 
 

@@ -10,6 +10,7 @@ import pytest
 from trt_local.core import Catalog, ModelUnavailable
 from trt_local.core.jobs import TIMINGS, OutputKind
 from trt_local.core.pricing import PriceSettings
+from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
 from trt_local.services.runtime_settings import RuntimeSettings, SettingsError
 from trt_local.storage.db import Database
@@ -77,6 +78,7 @@ async def test_caps_and_deadlines_are_validated(settings: RuntimeSettings) -> No
 
 async def test_a_new_deadline_applies_to_the_next_job(
     generation: GenerationService,
+    engine: Engine,
     settings: RuntimeSettings,
     clock: FakeClock,
     make_user: MakeUser,
@@ -85,8 +87,11 @@ async def test_a_new_deadline_applies_to_the_next_job(
     user = await make_user(101, balance=5000)
 
     job = await generation.confirm(user=user, chat_id=101, model_id=PAID, values=CAT, ref="d")
+    await engine.run_once()  # Kie accepts it: the generation's deadline starts
 
-    assert job.deadline_at == clock.now + 120
+    running = await generation.get(job.id)
+    assert running is not None and running.started_at is not None
+    assert running.deadline_at == running.started_at + 120
 
 
 async def test_switching_models_on_and_off(

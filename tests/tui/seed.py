@@ -33,13 +33,14 @@ _JOBS = """
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < :jobs)
 INSERT INTO jobs (ref, user_id, chat_id, model_id, title, category, output, params, kie_input,
                   price_minor, basis, credits, status, task_id, error_code, deadline_at,
-                  created_at, finished_at, updated_at)
+                  created_at, finished_at, updated_at, notified_at)
 SELECT 'seed-job-' || i, :first + i % :users, :first + i % :users, m.id, m.title, m.category,
        m.output, '{"prompt":"seeded prompt ' || i || '"}', '{}', 1000 + (i % 40) * 100, 'paid', '1',
        CASE WHEN i % :every = 5 THEN 'failed' ELSE 'delivered' END, 'task-' || i,
        CASE WHEN i % :every = 5 THEN 'timeout' END,
        :start + (i + 1) * :step + 600, :start + (i + 1) * :step, :start + (i + 1) * :step + 30,
-       :start + (i + 1) * :step + 30
+       :start + (i + 1) * :step + 30,
+       CASE WHEN i % :every = 5 THEN :start + (i + 1) * :step + 30 END
 FROM n JOIN models m ON m.k = i % :models
 """
 

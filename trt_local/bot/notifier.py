@@ -2,8 +2,9 @@
 
 Status edits are paced to one per 3 s per chat (Telegram's per-chat limit is about 1 msg/s and
 progress is not worth spending it on); the final "done/failed" edit waits out the pause instead of
-being dropped. Results go out as photo/video/audio when Telegram accepts them as such, else as a
-document, and over 50 MB as a link.
+being dropped, and never raises: the result is out by then, and a lost edit must not make anyone
+send it again. Results go out one part at a time (the engine records each part before the next):
+photo/video/audio when Telegram accepts them as such, else a document, over 50 MB a link.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from telegram import (
     Message,
 )
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from trt_local.bot.keyboards import button
 from trt_local.bot.texts import t
@@ -32,6 +33,8 @@ from trt_local.services.ports import (
     FailureReason,
     JobView,
     Phase,
+    QueuePlace,
+    RecipientGone,
     Refund,
     ResultFile,
 )
@@ -42,7 +45,6 @@ EDIT_INTERVAL_S = 3.0
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDES = 10_000
 PHOTO_MAX_RATIO = 20
-ALBUM_MAX = 10
 
 
 def fits_as_photo(file: ResultFile) -> bool:
@@ -58,6 +60,17 @@ def fits_as_photo(file: ResultFile) -> bool:
 def elapsed_text(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _seconds(value: object) -> float:
+    """RetryAfter.retry_after is an int or a timedelta depending on PTB's settings."""
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+def _gone(exc: TelegramError) -> bool:
+    """The chat can receive nothing: the user blocked the bot, or the chat no longer exists."""
+    return isinstance(exc, Forbidden) or "chat not found" in str(exc).lower()
 
 
 class TelegramNotifier:
@@ -136,14 +149,28 @@ class TelegramNotifier:
             ]
         )
 
-    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+    async def job_progress(
+        self, job: JobView, phase: Phase, elapsed_s: float, place: QueuePlace | None = None
+    ) -> None:
         lang = await self._lang(job.user_id)
         title = escape(job.title)
-        key = {"queued": "job.queued", "generating": "job.generating", "slow": "job.slow"}[
-            phase.value
-        ]
-        text = t(lang, key, title=title, elapsed=elapsed_text(elapsed_s))
+        if phase is Phase.QUEUED and place is not None:
+            minutes = max(1, round(place.wait_s / 60))
+            text = t(
+                lang, "job.queued_place", title=title, position=place.position, minutes=minutes
+            )
+        else:
+            key = {"queued": "job.queued", "generating": "job.generating", "slow": "job.slow"}
+            text = t(lang, key[phase.value], title=title, elapsed=elapsed_text(elapsed_s))
         await self._edit_status(job, text, None, final=False)
+
+    async def job_done(self, job: JobView) -> None:
+        lang = await self._lang(job.user_id)
+        text = t(lang, "job.done", title=escape(job.title))
+        try:
+            await self._edit_status(job, text, self._final_markup(lang, job), final=True)
+        except (DeliveryError, TelegramError) as exc:
+            log.info("could not mark job %s done in its status message: %s", job.id, exc)
 
     async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
         lang = await self._lang(job.user_id)
@@ -170,47 +197,32 @@ class TelegramNotifier:
                 log.warning("could not alert admin %s: %s", admin_id, exc)
 
     # -- results --------------------------------------------------------------------------------
-    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+    async def send_part(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
         lang = await self._lang(job.user_id)
         try:
-            file_ids = await self._send_results(job, files, lang)
-        except Forbidden:
-            log.info("user of job %s blocked the bot; the result stays in history", job.id)
-            return []
-        except NetworkError as exc:  # RetryAfter is honoured by the rate limiter before this
-            raise DeliveryError(str(exc)) from None
-        await self._edit_status(
-            job,
-            t(lang, "job.done", title=escape(job.title)),
-            self._final_markup(lang, job),
-            final=True,
-        )
-        return file_ids
+            if len(files) > 1:
+                return await self._send_album(job.chat_id, files)
+            file_id = await self._send_one(job.chat_id, files[0], lang)
+            return [file_id] if file_id else []
+        except RetryAfter as exc:  # still asked to wait after the rate limiter's own retries
+            raise DeliveryError(str(exc), retry_after=_seconds(exc.retry_after)) from None
+        except TelegramError as exc:
+            if _gone(exc):
+                raise RecipientGone(str(exc)) from None
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
 
-    async def _send_results(
-        self, job: JobView, files: Sequence[ResultFile], lang: str
-    ) -> list[str]:
-        chat = job.chat_id
-        file_ids: list[str] = []
-        images = [f for f in files if f.kind is OutputKind.IMAGE and f.content is not None]
-        if len(images) > 1:
-            await self._bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO)
-            for start in range(0, len(images), ALBUM_MAX):
-                group = images[start : start + ALBUM_MAX]
-                # An album is all photos or all documents: one oversized image makes it documents.
-                as_photos = all(fits_as_photo(f) for f in group)
-                media: list[InputMediaPhoto | InputMediaDocument] = [
-                    InputMediaPhoto(f.content or b"", filename=f.file_name)
-                    if as_photos
-                    else InputMediaDocument(f.content or b"", filename=f.file_name)
-                    for f in group
-                ]
-                messages = await self._bot.send_media_group(chat, media)
-                file_ids.extend(_file_id(m) for m in messages)
-            files = [f for f in files if f not in images]
-        for file in files:
-            file_ids.append(await self._send_one(chat, file, lang))
-        return [fid for fid in file_ids if fid]
+    async def _send_album(self, chat: int, images: Sequence[ResultFile]) -> list[str]:
+        await self._bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO)
+        # An album is all photos or all documents: one oversized image makes it documents.
+        as_photos = all(fits_as_photo(f) for f in images)
+        media: list[InputMediaPhoto | InputMediaDocument] = [
+            InputMediaPhoto(f.content or b"", filename=f.file_name)
+            if as_photos
+            else InputMediaDocument(f.content or b"", filename=f.file_name)
+            for f in images
+        ]
+        messages = await self._bot.send_media_group(chat, media)
+        return [fid for fid in (_file_id(m) for m in messages) if fid]
 
     async def _send_one(self, chat: int, file: ResultFile, lang: str) -> str:
         bot = self._bot

@@ -98,6 +98,9 @@ def timing_for(kind: OutputKind) -> JobTiming:
 
 
 FIRST_POLL_DELAY_S = 2.5
+# A paid job waits in the queue (global cap, Kie's create budget) at most this long on top of
+# its own deadline; the generation's deadline is set anew when Kie accepts the task.
+MAX_QUEUE_WAIT_S = 3600.0
 
 
 def next_poll_delay(elapsed_s: float) -> float:

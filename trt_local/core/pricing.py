@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -159,6 +159,11 @@ def local_day(now: datetime, tz: str | tzinfo) -> date:
         raise ValueError("local_day needs a timezone-aware datetime")
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     return now.astimezone(zone).date()
+
+
+def quota_day(now: float, settings: PriceSettings) -> str:
+    """The free-quota day (``YYYY-MM-DD``) of the timestamp ``now`` in the configured zone."""
+    return local_day(datetime.fromtimestamp(now, UTC), settings.timezone).isoformat()
 
 
 def _is_time_zone(name: object) -> bool:

@@ -135,16 +135,34 @@ class KieClient:
         for client in (self._api, self._uploads, self._files):
             await client.aclose()
 
+    async def wait_create_slot(self) -> None:
+        """Wait until the create budget admits one more request, and take that place.
+
+        The caller then passes ``slot_taken=True`` to :meth:`create_task`, so it can record that
+        the request is going out only once it really is (a job waiting here is still queued).
+        """
+        await self._create_limiter.acquire()
+
     async def create_task(
-        self, model: str, input: Mapping[str, Any], callback_url: str | None = None
+        self,
+        model: str,
+        input: Mapping[str, Any],
+        callback_url: str | None = None,
+        *,
+        slot_taken: bool = False,
     ) -> str:
         """Start a generation and return its ``taskId`` (§3.1)."""
         body: dict[str, Any] = {"model": model, "input": dict(input)}
         if callback_url:
             body["callBackUrl"] = callback_url
+        slot_ready = slot_taken
 
         async def attempt() -> str:
-            await self._create_limiter.acquire()
+            nonlocal slot_ready
+            if slot_ready:
+                slot_ready = False  # the caller's place covers the first attempt only
+            else:
+                await self._create_limiter.acquire()
             data = await self._call(self._api, "POST", CREATE_PATH, json=body, model=model)
             task_id = require_mapping(data, "createTask").get("taskId")
             if not isinstance(task_id, str) or not task_id:

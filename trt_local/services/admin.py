@@ -12,7 +12,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trt_local.services.generation import GenerationService, quota_day
+from trt_local.core.pricing import quota_day
+from trt_local.services.generation import GenerationService
 from trt_local.services.ports import JobView
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserService

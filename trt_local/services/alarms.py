@@ -20,9 +20,9 @@ from trt_local.kie.errors import (
     KieError,
     UnauthorizedError,
 )
-from trt_local.services.ports import AdminAlert, AlertCode, Notifier
+from trt_local.services.notices import Notices
+from trt_local.services.ports import AdminAlert, AlertCode
 from trt_local.services.runtime_settings import RuntimeSettings
-from trt_local.services.settlement import notify_quietly
 
 log = logging.getLogger("trt.engine")
 
@@ -35,8 +35,8 @@ _MODEL_PREFIX = "505:"
 
 
 class Alarms:
-    def __init__(self, notifier: Notifier, settings: RuntimeSettings) -> None:
-        self._notifier = notifier
+    def __init__(self, notices: Notices, settings: RuntimeSettings) -> None:
+        self._notices = notices
         self._settings = settings
         self._active: set[str] = set()
         # Concurrent 505s for one model must switch it off (and alert) once.
@@ -55,7 +55,7 @@ class Alarms:
             return
         for kind, code, text in _ACCOUNT_CODES:
             if isinstance(exc, kind):
-                await self._raise(code.value, AdminAlert(code, f"{text}: {exc}"))
+                self._raise(code.value, AdminAlert(code, f"{text}: {exc}"))
                 return
 
     def clear_after_create(self, model_id: str) -> None:
@@ -82,11 +82,11 @@ class Alarms:
         detail = f"Kie disabled {model_id} (505): {exc}"
         if switched_off:
             detail += "; it is now switched off for users until you switch it on again"
-        await self._raise(key, AdminAlert(AlertCode.KIE_MODEL_DISABLED, detail))
+        self._raise(key, AdminAlert(AlertCode.KIE_MODEL_DISABLED, detail))
 
-    async def _raise(self, key: str, alert: AdminAlert) -> None:
+    def _raise(self, key: str, alert: AdminAlert) -> None:
         if key in self._active:
             return
         self._active.add(key)
         log.error("admin alert %s: %s", alert.code.value, alert.detail)
-        await notify_quietly(self._notifier.alert_admins(alert), "alert the admins")
+        self._notices.alert(alert)

@@ -36,6 +36,7 @@ from trt_local.services.alarms import Alarms
 from trt_local.services.job_views import to_view
 from trt_local.services.ports import FailureReason, Phase
 from trt_local.services.progress import Progress
+from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.settlement import Settlement
 from trt_local.storage.jobs import JobRecord, JobsRepo
 
@@ -82,9 +83,11 @@ class Creator:
         settlement: Settlement,
         alarms: Alarms,
         progress: Progress,
+        settings: RuntimeSettings,
         *,
         clock: Callable[[], float],
     ) -> None:
+        self._settings = settings
         self._jobs = jobs
         self._kie = kie
         self._settlement = settlement
@@ -92,38 +95,48 @@ class Creator:
         self._progress = progress
         self._clock = clock
 
-    async def create(self, record: JobRecord) -> None:
-        """Send one queued job to Kie and record the outcome."""
-        rounds = record.create_attempts + 1
-        claimed = await self._jobs.update(
-            record.id,
-            expect=(JobStatus.QUEUED,),
-            now=self._clock(),
+    async def create(self, queued: JobRecord) -> None:
+        """Send one queued job to Kie and record the outcome.
+
+        The job stays ``queued`` while it waits for the create budget, so a stop in that wait
+        leaves it queued; it turns ``creating`` right before the request. Everything after the
+        claim uses the row the claim returned, never ``queued`` (read earlier, maybe stale).
+        """
+        await self._kie.wait_create_slot()
+        now = self._clock()
+        record = await self._jobs.claim(
+            queued.id,
+            expect=JobStatus.QUEUED,
+            now=now,
             status=JobStatus.CREATING.value,
-            create_attempts=rounds,
+            create_attempts=queued.create_attempts + 1,
         )
-        if not claimed:
+        if record is None:
             return  # failed meanwhile (deadline, admin)
         crash_point(crashpoints.BEFORE_CREATE)
         try:
-            task_id = await self._kie.create_task(record.model_id, record.kie_input)
+            task_id = await self._kie.create_task(
+                record.model_id, record.kie_input, slot_taken=True
+            )
         except KieError as exc:
-            await self._failed(record, rounds, exc)
+            await self._failed(record, record.create_attempts, exc)
             return
         crash_point(crashpoints.AFTER_CREATE)
         self._alarms.clear_after_create(record.model_id)
         now = self._clock()
-        started = await self._jobs.update(
+        running = await self._jobs.claim(
             record.id,
-            expect=(JobStatus.CREATING,),
+            expect=JobStatus.CREATING,
             now=now,
             status=JobStatus.RUNNING.value,
             task_id=task_id,
             started_at=now,
-            next_poll_at=min(now + FIRST_POLL_DELAY_S, record.deadline_at),
+            # The generation's own deadline starts now: time spent in the queue is not its.
+            deadline_at=now + self._settings.timing(record.output).deadline_s,
+            next_poll_at=now + FIRST_POLL_DELAY_S,
             poll_failures=0,
         )
-        if not started:
+        if running is None:
             log.warning(
                 "job %s was failed while Kie task %s was being created; the task is not used",
                 record.id,
@@ -131,9 +144,7 @@ class Creator:
             )
             return
         log.info("job %s is running as Kie task %s", record.id, task_id)
-        running = await self._jobs.get(record.id)
-        if running is not None:
-            await self._progress.report(to_view(running), Phase.GENERATING, 0.0)
+        self._progress.report(to_view(running), Phase.GENERATING, 0.0)
 
     async def _failed(self, record: JobRecord, rounds: int, exc: KieError) -> None:
         detail = f"createTask: {type(exc).__name__}: {exc}"
@@ -190,4 +201,4 @@ class Creator:
         )
         log.info("job %s: create postponed by %.0f s", record.id, delay)
         # API.md §9: a 429/455 keeps the job queued, and the user is told it is waiting.
-        await self._progress.report(to_view(record), Phase.QUEUED, now - record.created_at)
+        self._progress.report(to_view(record), Phase.QUEUED, now - record.created_at)

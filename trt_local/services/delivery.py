@@ -1,10 +1,15 @@
-"""Delivering a finished job: download every result at once, hand the files to the bot, record it.
+"""Delivering a finished job: download every result at once, send it part by part, record each.
 
 Kie's URLs expire, so all files are downloaded together as soon as the job succeeds; a file over
 50 MB is not downloaded but passed as a link (``too_big``). The downloaded files are kept in
 memory until the bot accepts them, so a failed send (Telegram down) is retried with backoff
-without downloading again. The job stays ``succeeded`` until the send returned; only then is it
-marked ``delivered`` — a crash in between can repeat that one send, never more.
+without downloading again.
+
+A result goes out in parts (an album of up to 10 images, or one file), and each part is recorded
+in the job (``result.parts_sent`` and its file ids) before the next is sent; the last part's
+record marks the job ``delivered``. A failure or crash therefore repeats at most the part that
+was in flight when it happened, never the parts before it. The "done" edit of the status message
+comes after, through the notices queue: best effort, it can never cause a second send.
 
 A download that fails for good (404, expired, or still failing after the retries) fails the job
 with ``no_result`` and refunds it. A send that keeps failing is parked after the retries (the
@@ -28,6 +33,7 @@ from trt_local.core.jobs import JobStatus, OutputKind
 from trt_local.kie.client import KieClient
 from trt_local.kie.errors import DownloadTooLargeError, KieDownloadError, KieError
 from trt_local.services.job_views import result_text, result_urls, to_view
+from trt_local.services.notices import Notices
 from trt_local.services.ports import (
     MAX_UPLOAD_BYTES,
     AdminAlert,
@@ -35,14 +41,16 @@ from trt_local.services.ports import (
     DeliveryError,
     FailureReason,
     Notifier,
+    RecipientGone,
     ResultFile,
 )
-from trt_local.services.settlement import Settlement, notify_quietly
+from trt_local.services.settlement import Settlement
 from trt_local.storage.jobs import JobRecord, JobsRepo, dump_json
 
 log = logging.getLogger("trt.engine")
 
 MAX_DELIVERY_ATTEMPTS = 8
+ALBUM_MAX = 10  # Telegram's media group holds 2 to 10 items
 RETRY_BASE_S = 5.0
 RETRY_CAP_S = 600.0
 _MIME_KINDS = {"image": OutputKind.IMAGE, "video": OutputKind.VIDEO, "audio": OutputKind.AUDIO}
@@ -57,6 +65,16 @@ def image_size(content: bytes) -> tuple[int | None, int | None]:
     if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
         return None, None
     return width, height
+
+
+def split_parts(files: list[ResultFile]) -> list[list[ResultFile]]:
+    """The sends of one result: several images as albums of up to 10, anything else alone."""
+    images = [f for f in files if f.kind is OutputKind.IMAGE and f.content is not None]
+    if len(images) < 2:
+        return [[f] for f in files]
+    chosen = {id(f) for f in images}
+    albums = [images[start : start + ALBUM_MAX] for start in range(0, len(images), ALBUM_MAX)]
+    return albums + [[f] for f in files if id(f) not in chosen]
 
 
 def _transient(exc: BaseException) -> bool:
@@ -77,6 +95,7 @@ class Delivery:
         jobs: JobsRepo,
         kie: KieClient,
         notifier: Notifier,
+        notices: Notices,
         settlement: Settlement,
         *,
         clock: Callable[[], float],
@@ -85,13 +104,14 @@ class Delivery:
         self._jobs = jobs
         self._kie = kie
         self._notifier = notifier
+        self._notices = notices
         self._settlement = settlement
         self._clock = clock
         self._max_bytes = max_bytes
-        self._ready: dict[int, list[ResultFile]] = {}  # downloaded, not yet accepted by the bot
+        self._ready: dict[int, list[ResultFile]] = {}  # downloaded, not yet all accepted
 
     async def deliver(self, record: JobRecord) -> None:
-        """Download (once) and send one succeeded job's results."""
+        """Download (once) and send one succeeded job's results, the parts not sent yet."""
         files = self._ready.get(record.id)
         if files is None:
             try:
@@ -106,32 +126,61 @@ class Delivery:
                 return
             self._ready[record.id] = files
             crash_point(crashpoints.AFTER_DOWNLOAD)
-        try:
-            file_ids = await self._notifier.deliver(to_view(record), files)
-        except DeliveryError as exc:
-            await self._send_failed(record, str(exc))
-            return
-        except Exception as exc:
-            # The bot's code behind the port: whatever it raised, the result is still ours to
-            # deliver, so it is logged with its traceback and retried like a failed send.
-            log.exception("job %s: the notifier raised while delivering", record.id)
-            await self._send_failed(record, f"{type(exc).__name__}: {exc}")
-            return
-        self._ready.pop(record.id, None)
+        parts = split_parts(files)
+        view = to_view(record)
+        file_ids = [str(fid) for fid in record.result.get("file_ids", ())]
+        for index in range(int(record.result.get("parts_sent", 0)), len(parts)):
+            try:
+                file_ids.extend(await self._notifier.send_part(view, parts[index]))
+            except RecipientGone:
+                log.info("user of job %s cannot be reached; the result stays in history", record.id)
+                await self._record(record, len(parts), file_ids, delivered=True)
+                return
+            except DeliveryError as exc:
+                await self._send_failed(record, str(exc), exc.retry_after)
+                return
+            except Exception as exc:
+                # The bot's code behind the port: whatever it raised, the result is still ours to
+                # deliver, so it is logged with its traceback and retried like a failed send.
+                log.exception("job %s: the notifier raised while delivering", record.id)
+                await self._send_failed(record, f"{type(exc).__name__}: {exc}")
+                return
+            last = index == len(parts) - 1
+            if last:
+                crash_point(crashpoints.AFTER_LAST_FILE)
+            if not await self._record(record, index + 1, file_ids, delivered=last):
+                # An admin failed and refunded it during the send: the user got it for free.
+                log.warning("job %s was failed while its result was being sent", record.id)
+                return
+            if not last:
+                crash_point(crashpoints.BETWEEN_FILES)
+        log.info("job %s delivered (%d file(s), %d part(s))", record.id, len(files), len(parts))
+        self._notices.done(view)
+
+    async def _record(
+        self, record: JobRecord, parts_sent: int, file_ids: list[str], *, delivered: bool
+    ) -> bool:
+        """Write what has been sent; the last part also marks the job delivered."""
         now = self._clock()
-        delivered = await self._jobs.update(
+        result = {**record.result, "parts_sent": parts_sent, "file_ids": file_ids}
+        extra: dict[str, object] = {}
+        if delivered:
+            self._ready.pop(record.id, None)
+            extra = {
+                "status": JobStatus.DELIVERED.value,
+                "delivered_at": now,
+                "next_poll_at": None,
+            }
+        moved = await self._jobs.update(
             record.id,
             expect=(JobStatus.SUCCEEDED,),
             now=now,
-            status=JobStatus.DELIVERED.value,
-            delivered_at=now,
-            next_poll_at=None,
-            result=dump_json({**record.result, "file_ids": list(file_ids)}),
+            result=dump_json(result),
+            **extra,
         )
-        if delivered:
-            log.info("job %s delivered (%d file(s))", record.id, len(files))
-        else:  # an admin failed and refunded it during the send: the user got it for free
-            log.warning("job %s was delivered after it had been failed and refunded", record.id)
+        if not moved:
+            self._ready.pop(record.id, None)
+        return moved
 
     async def _fetch(self, record: JobRecord) -> list[ResultFile]:
         files: list[ResultFile] = []
@@ -177,10 +226,12 @@ class Delivery:
         width, height = image_size(got.content) if kind is OutputKind.IMAGE else (None, None)
         return ResultFile(kind, got.content, url, got.file_name, got.content_type, width, height)
 
-    async def _send_failed(self, record: JobRecord, detail: str) -> None:
+    async def _send_failed(
+        self, record: JobRecord, detail: str, retry_after: float | None = None
+    ) -> None:
         attempts = record.delivery_attempts + 1
         if attempts < MAX_DELIVERY_ATTEMPTS:
-            await self._retry_later(record, f"send: {detail}")
+            await self._retry_later(record, f"send: {detail}", at_least=retry_after)
             return
         # Parked: no more automatic tries until an admin retries or the bot restarts.
         self._ready.pop(record.id, None)
@@ -197,11 +248,13 @@ class Delivery:
             f"attempts: {detail[:300]}",
         )
         log.error("%s", alert.detail)
-        await notify_quietly(self._notifier.alert_admins(alert), "alert the admins")
+        self._notices.alert(alert)
 
-    async def _retry_later(self, record: JobRecord, detail: str) -> None:
+    async def _retry_later(
+        self, record: JobRecord, detail: str, *, at_least: float | None = None
+    ) -> None:
         attempts = record.delivery_attempts + 1
-        delay = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (attempts - 1))
+        delay = max(min(RETRY_CAP_S, RETRY_BASE_S * 2 ** (attempts - 1)), at_least or 0.0)
         log.warning(
             "job %s: delivery attempt %d failed (%s); retry in %.0f s",
             record.id,

@@ -4,12 +4,15 @@ All job state lives in the database; each open job carries ``next_poll_at``, the
 acts on it next (send the create, poll, deliver). One pass of the scheduler:
 
 1. fails queued jobs whose deadline has passed (``timeout``, refunded);
-2. launches creates for due queued jobs, oldest first (the client's limiter keeps ≤ 18 per 10 s);
+2. launches creates for due queued jobs, oldest first, while fewer than the global cap are at Kie
+   (the client's limiter keeps ≤ 18 per 10 s); the rest wait in the queue and their users see
+   their place in it — a busy evening queues paid jobs, it never refuses them;
 3. launches polls for due running jobs, most-likely-done first (the client's limiter keeps
    ≤ 8/s, so when more are due than the budget allows, the order decides who waits);
 4. launches deliveries for due succeeded jobs;
 
-each kind within its own concurrency budget. Between passes the task sleeps until the earliest
+each kind within its own concurrency budget. Notices to users and admins go out through their own
+queue (:mod:`notices`), so Telegram trouble never stalls a pass. Between passes the task sleeps until the earliest
 ``next_poll_at`` or a :meth:`Engine.wake` (a new job, a finished step) — no busy loop, so an idle
 bot uses no CPU. ``start`` resumes after a crash or restart; ``stop`` is prompt (in-flight steps
 get a few seconds) and leaves every job resumable (a create cut off mid-request is failed and
@@ -22,6 +25,8 @@ import asyncio
 import contextlib
 import functools
 import logging
+import math
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,8 +35,18 @@ from trt_local.kie.client import KieClient
 from trt_local.services.alarms import Alarms
 from trt_local.services.creator import Creator
 from trt_local.services.delivery import Delivery
+from trt_local.services.job_views import to_view
+from trt_local.services.notices import Notices
 from trt_local.services.poller import Poller
-from trt_local.services.ports import MAX_UPLOAD_BYTES, FailureReason, Notifier
+from trt_local.services.ports import (
+    MAX_UPLOAD_BYTES,
+    AdminAlert,
+    AlertCode,
+    FailureReason,
+    Notifier,
+    Phase,
+    QueuePlace,
+)
 from trt_local.services.progress import Progress
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.settlement import Settlement
@@ -42,7 +57,23 @@ log = logging.getLogger("trt.engine")
 
 Step = Callable[[JobRecord], Awaitable[None]]
 CRASH_RETRY_S = 60.0  # after an unexpected error in a step, try that job again this much later
+DELIVERY_GRACE_S = 600.0  # a finished result may take this long past the deadline to send
 LOOP_ERROR_PAUSE_S = 5.0
+PLACES_EVERY_S = 5.0  # queue places are worked out at most this often
+CREATES_PER_S = 1.8  # Kie's create budget as the client keeps it (18 per 10 s)
+
+
+def queue_wait_s(position: int, free_slots: int, cap: int, typical_s: float) -> float:
+    """Roughly how long until the job at ``position`` is sent to Kie.
+
+    The first ``free_slots`` go as fast as the create budget allows; each later group of ``cap``
+    waits for a generation's typical duration to free its slots.
+    """
+    wait = position / CREATES_PER_S
+    beyond = position - free_slots
+    if beyond > 0:
+        wait += math.ceil(beyond / max(1, cap)) * typical_s
+    return wait
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,27 +103,34 @@ class Engine:
         self._clock = clock
         self._sleep = sleep
         self._limits = limits or EngineLimits()
-        self.settlement = Settlement(db, notifier, clock=clock)
-        self.alarms = Alarms(notifier, settings)
-        progress = Progress(notifier, clock=clock)
+        self._settings = settings
+        self.notices = Notices(notifier, mark_notified=lambda job_id: self._mark_notified(job_id))
+        self.settlement = Settlement(db, self.notices, settings, clock=clock)
+        self.alarms = Alarms(self.notices, settings)
+        self._progress = Progress(self.notices, clock=clock)
         self._creator = Creator(
-            self._jobs, kie, self.settlement, self.alarms, progress, clock=clock
+            self._jobs, kie, self.settlement, self.alarms, self._progress, settings, clock=clock
         )
         self._poller = Poller(
-            self._jobs, kie, self.settlement, self.alarms, progress, settings, clock=clock
+            self._jobs, kie, self.settlement, self.alarms, self._progress, settings, clock=clock
         )
         self._delivery = Delivery(
             self._jobs,
             kie,
             notifier,
+            self.notices,
             self.settlement,
             clock=clock,
             max_bytes=self._limits.max_file_bytes,
         )
+        self._places_at = -math.inf
         self._busy: dict[int, tuple[str, asyncio.Task[None]]] = {}
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
+
+    async def _mark_notified(self, job_id: int) -> None:
+        await self.settlement.mark_notified(job_id)
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -102,6 +140,7 @@ class Engine:
             return
         await self.resume()
         self._stopping = False
+        self.notices.start()
         self._runner = asyncio.create_task(self._run(), name="trt-engine")
 
     async def stop(self) -> None:
@@ -126,6 +165,8 @@ class Engine:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        # Failure notices not out by now are sent on the next start (jobs.notified_at).
+        await self.notices.stop(self._limits.stop_grace_s)
 
     def wake(self) -> None:
         """Run a scheduling pass now (a job was queued or made due)."""
@@ -152,6 +193,9 @@ class Engine:
         undelivered = await self._jobs.reschedule_all(JobStatus.SUCCEEDED, now)
         if polled or undelivered:
             log.info("resuming %d running and %d undelivered job(s)", polled, undelivered)
+        told = await self.settlement.renotify()
+        if told:
+            log.info("sending %d failure notice(s) a stop kept from going out", told)
 
     # -- scheduling -----------------------------------------------------------------------------
 
@@ -159,6 +203,7 @@ class Engine:
         """One pass that waits for the work it started; returns the next due time (tests)."""
         await self._dispatch()
         await self.drain()
+        await self.notices.drain()
         return await self._jobs.next_due()
 
     async def drain(self) -> None:
@@ -209,12 +254,17 @@ class Engine:
                     record.id, FailureReason.TIMEOUT, "deadline passed before Kie accepted it"
                 )
         limits = self._limits
+        in_flight = sum(1 for kind, _ in self._busy.values() if kind == "create")
+        # Creates in flight are still 'queued' in the table (waiting for Kie's budget): count them.
+        at_kie = await self._jobs.count_at_kie() + in_flight
+        free_slots = max(0, self._settings.global_job_cap - at_kie)
         saturated = self._launch(
             "create",
             await self._jobs.due(JobStatus.QUEUED, now),
             self._creator.create,
-            limits.creates,
+            min(limits.creates, in_flight + free_slots),
         )
+        await self._report_places(now, free_slots)
         running = await self._jobs.due(JobStatus.RUNNING, now)
         running.sort(key=lambda record: self._poller.priority(record, now), reverse=True)
         saturated |= self._launch("poll", running, self._poller.poll, limits.polls)
@@ -246,24 +296,58 @@ class Engine:
         except Exception:
             # A bug or an unexpected error must not stop the engine or leave the job due in a
             # tight loop: log it, and make the job wait (a half-done create is failed instead).
-            log.exception("job %s: unexpected error in %s", record.id, kind)
+            error_id = secrets.token_hex(3).upper()
+            log.exception("error %s: job %s: unexpected error in %s", error_id, record.id, kind)
             try:
-                await self._after_crash(record)
+                await self._after_crash(record, error_id)
             except Exception:
                 log.exception("job %s: could not reschedule after the error", record.id)
 
-    async def _after_crash(self, record: JobRecord) -> None:
+    async def _report_places(self, now: float, free_slots: int) -> None:
+        """Tell queued users their place in the queue (each user's edits are throttled)."""
+        if now - self._places_at < PLACES_EVERY_S:
+            return
+        self._places_at = now
+        queued = await self._jobs.in_status(JobStatus.QUEUED)  # in queue order (by id)
+        waiting = [record for record in queued if record.id not in self._busy]
+        cap = self._settings.global_job_cap
+        for position, record in enumerate(waiting, start=1):
+            typical = self._settings.timing(record.output).typical_s
+            place = QueuePlace(position, queue_wait_s(position, free_slots, cap, typical))
+            self._progress.report(to_view(record), Phase.QUEUED, now - record.created_at, place)
+
+    async def _after_crash(self, record: JobRecord, error_id: str) -> None:
+        """After a step raised: try again later, but never past the deadline."""
         current = await self._jobs.get(record.id)
         if current is None or current.status.is_terminal:
             return
+        detail = f"internal error {error_id}"
         if current.status is JobStatus.CREATING:
             await self.settlement.fail_and_refund(
-                record.id, FailureReason.UPSTREAM_FAILED, "internal error while creating"
+                record.id, FailureReason.UPSTREAM_FAILED, f"{detail} while creating"
             )
+            return
+        now = self._clock()
+        limit = current.deadline_at
+        if current.status is JobStatus.SUCCEEDED:
+            finished = current.finished_at if current.finished_at is not None else now
+            limit = max(limit, finished + DELIVERY_GRACE_S)
+        if now >= limit:
+            failed = await self.settlement.fail_and_refund(
+                record.id, FailureReason.UPSTREAM_FAILED, f"{detail}; deadline passed"
+            )
+            if failed:
+                self.notices.alert(
+                    AdminAlert(
+                        AlertCode.INTERNAL_ERROR,
+                        f"job {record.id} (user {record.user_id}) kept failing with an internal "
+                        f"error (error {error_id}, see the log); it was failed and refunded",
+                    )
+                )
             return
         await self._jobs.update(
             record.id,
             expect=(current.status,),
-            now=self._clock(),
-            next_poll_at=self._clock() + CRASH_RETRY_S,
+            now=now,
+            next_poll_at=min(now + CRASH_RETRY_S, limit),
         )

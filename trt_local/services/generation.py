@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from types import MappingProxyType
 
 import aiosqlite
@@ -19,9 +18,9 @@ import aiosqlite
 from trt_local.core import crashpoints
 from trt_local.core.crashpoints import crash_point
 from trt_local.core.errors import JobLimitReached, ModelUnavailable
-from trt_local.core.jobs import JobStatus
+from trt_local.core.jobs import MAX_QUEUE_WAIT_S, JobStatus
 from trt_local.core.model_spec import ModelSpec
-from trt_local.core.pricing import PriceSettings, Quote, QuoteBasis, local_day, quote
+from trt_local.core.pricing import Quote, QuoteBasis, quota_day, quote
 from trt_local.core.validation import build_kie_input, check_media_duration
 from trt_local.services.job_views import as_duplicate, to_view
 from trt_local.services.ports import FailureReason, JobView
@@ -54,11 +53,6 @@ class Repeat:
     model_id: str
     values: Mapping[str, object]
     media_seconds: float | None
-
-
-def quota_day(now: float, prices: PriceSettings) -> str:
-    """The free-quota day (``YYYY-MM-DD``) of ``now`` in the configured time zone."""
-    return local_day(datetime.fromtimestamp(now, UTC), prices.timezone).isoformat()
 
 
 def _nothing() -> None:
@@ -177,7 +171,9 @@ class GenerationService:
                     basis=priced.basis,
                     free_day=day if priced.basis is QuoteBasis.FREE else None,
                     credits=priced.credits,
-                    deadline_at=now + self._settings.timing(model.output).deadline_s,
+                    deadline_at=now
+                    + self._settings.timing(model.output).deadline_s
+                    + MAX_QUEUE_WAIT_S,
                     status_message_id=status_message_id,
                     created_at=now,
                 ),
@@ -210,12 +206,11 @@ class GenerationService:
         return to_view(record)
 
     async def _check_caps(self, tx: aiosqlite.Connection, user_id: int) -> None:
+        # Only the per-user cap refuses; the global cap limits jobs at Kie at once and the rest
+        # wait in the queue (the engine), so a busy evening never turns a paid confirm away.
         per_user = self._settings.per_user_job_cap
         if await count_open_tx(tx, user_id) >= per_user:
             raise JobLimitReached("user", per_user)
-        overall = self._settings.global_job_cap
-        if await count_open_tx(tx) >= overall:
-            raise JobLimitReached("global", overall)
 
     # -- reading ------------------------------------------------------------------------------
 

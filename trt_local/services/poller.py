@@ -144,7 +144,7 @@ class Poller:
         )
         if moved:
             phase = phase_for(elapsed, self._settings.timing(record.output))
-            await self._progress.report(to_view(record), phase, elapsed)
+            self._progress.report(to_view(record), phase, elapsed)
 
     async def _not_found(self, record: JobRecord, exc: NotFoundError) -> None:
         failures = record.poll_failures + 1

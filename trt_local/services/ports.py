@@ -3,7 +3,9 @@
 The engine never talks to Telegram. It calls a :class:`Notifier` with plain records (a
 :class:`JobView`, :class:`ResultFile` s, a :class:`FailureReason` and a :class:`Refund`) and the
 bot turns them into messages. The bot throttles its own edits; the engine calls ``job_progress``
-on phase changes and at most every ~10 s while generating.
+on phase changes and at most every ~10 s while generating (~30 s while queued). A result goes
+out one part at a time (:meth:`Notifier.send_part`) so that each sent part is recorded before the
+next is sent.
 """
 
 from __future__ import annotations
@@ -43,12 +45,21 @@ class AlertCode(StrEnum):
     KIE_KEY_LIMIT = "kie_key_limit"  # 433: raise the key's usage cap
     KIE_MODEL_DISABLED = "kie_model_disabled"  # 505: Kie disabled a model; we switched it off
     DELIVERY_STUCK = "delivery_stuck"  # a result could not be sent after many attempts
+    INTERNAL_ERROR = "internal_error"  # a bug kept a job from finishing; failed and refunded
 
 
 @dataclass(frozen=True, slots=True)
 class AdminAlert:
     code: AlertCode
     detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePlace:
+    """Where a queued job stands: 1 = next to be sent to Kie, and roughly how long until then."""
+
+    position: int
+    wait_s: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,18 +118,32 @@ class JobView:
 
 
 class DeliveryError(Exception):
-    """Raised by :meth:`Notifier.deliver` when sending failed and may work later."""
+    """Raised by :meth:`Notifier.send_part` when sending failed and may work later."""
+
+    def __init__(self, detail: str, *, retry_after: float | None = None) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after  # Telegram asked us to wait this long (RetryAfter)
+
+
+class RecipientGone(Exception):
+    """Raised by :meth:`Notifier.send_part` when the chat cannot receive anything (blocked)."""
 
 
 class Notifier(Protocol):
-    async def job_progress(self, job: JobView, phase: Phase, elapsed_s: float) -> None:
+    async def job_progress(
+        self, job: JobView, phase: Phase, elapsed_s: float, place: QueuePlace | None = None
+    ) -> None:
         """Edit the job's status message; must not raise for a failed edit."""
 
-    async def deliver(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
-        """Send the results; return the Telegram file ids kept for "show again".
+    async def send_part(self, job: JobView, files: Sequence[ResultFile]) -> Sequence[str]:
+        """Send one part of a result (one file, or an album of images); return its file ids.
 
-        Raise :class:`DeliveryError` when the send failed (the engine retries later).
+        Raise :class:`DeliveryError` when the send failed and may work later,
+        :class:`RecipientGone` when the user can no longer be reached.
         """
+
+    async def job_done(self, job: JobView) -> None:
+        """Turn the status message into "done" once every part is out (best effort)."""
 
     async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
         """Tell the user the job failed and what was returned."""

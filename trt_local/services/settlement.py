@@ -3,45 +3,53 @@
 ``fail_and_refund`` is the only way a job becomes ``failed``. In one transaction it moves the job
 out of a non-terminal state (a conditional UPDATE: a second caller finds nothing to move) and
 returns the charge (``ledger.post(kind="refund", ref=<job ref>)``, itself idempotent) or the free
-generation. The poller, the deadline and an admin may race to call it; the write lock and the
-conditional UPDATE let exactly one of them win, and only the winner tells the user.
+generation — to the quota of the day it fails on, which is the day the user is told it is back.
+The poller, the deadline and an admin may race to call it; the write lock and the conditional
+UPDATE let exactly one of them win, and only the winner queues the notice to the user.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from trt_local.core.jobs import JobStatus
-from trt_local.core.pricing import QuoteBasis
+from trt_local.core.pricing import QuoteBasis, quota_day
 from trt_local.services.job_views import to_view
-from trt_local.services.ports import FailureReason, Notifier, Refund
+from trt_local.services.notices import Notices
+from trt_local.services.ports import FailureReason, Refund
+from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.db import Database
 from trt_local.storage.free_usage import give_back_tx
-from trt_local.storage.jobs import OPEN_STATUSES, get_tx, update_tx
+from trt_local.storage.jobs import OPEN_STATUSES, JobRecord, JobsRepo, get_tx, update_tx
 from trt_local.storage.ledger import post
 
 log = logging.getLogger("trt.jobs")
 
 MAX_DETAIL_LENGTH = 1000
+RENOTIFY_WITHIN_S = 24 * 3600  # failure notices lost to a crash are sent if younger than this
 
 
-async def notify_quietly(call: Awaitable[None], what: str) -> None:
-    """Await a notifier call whose failure must not undo or block the money flow.
-
-    The notifier is the bot's code behind a port: whatever it raises (a Telegram outage, a bug)
-    is logged with its traceback and the job carries on; the state in the database is the truth.
-    """
-    try:
-        await call
-    except Exception:
-        log.exception("notifier failed to %s", what)
+def refund_of(record: JobRecord) -> Refund:
+    """What failing ``record`` gave back (a failed job's charge or free generation)."""
+    if record.basis is QuoteBasis.PAID:
+        return Refund(amount_minor=record.price_minor, free_returned=False)
+    return Refund(amount_minor=0, free_returned=record.basis is QuoteBasis.FREE)
 
 
 class Settlement:
-    def __init__(self, db: Database, notifier: Notifier, *, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        notices: Notices,
+        settings: RuntimeSettings,
+        *,
+        clock: Callable[[], float],
+    ) -> None:
         self._db = db
-        self._notifier = notifier
+        self._jobs = JobsRepo(db)
+        self._notices = notices
+        self._settings = settings
         self._clock = clock
 
     async def fail_and_refund(self, job_id: int, reason: FailureReason, detail: str = "") -> bool:
@@ -80,8 +88,9 @@ class Settlement:
                 else:  # cannot happen while jobs fail only here; keep the money right regardless
                     log.error("job %s: a refund for ref %s already existed", job_id, record.ref)
             elif record.basis is QuoteBasis.FREE and record.free_day:
-                returned = await give_back_tx(tx, record.user_id, record.free_day)
-                refund = Refund(amount_minor=0, free_returned=returned)
+                today = quota_day(now, self._settings.prices)
+                await give_back_tx(tx, record.user_id, today)
+                refund = Refund(amount_minor=0, free_returned=True)
             failed = await get_tx(tx, job_id)
         assert failed is not None
         log.info(
@@ -93,7 +102,19 @@ class Settlement:
             refund.amount_minor,
             refund.free_returned,
         )
-        await notify_quietly(
-            self._notifier.job_failed(to_view(failed), reason, refund), "report a failed job"
-        )
+        self._notices.failed(to_view(failed), reason, refund)
         return True
+
+    async def mark_notified(self, job_id: int) -> None:
+        await self._jobs.update(
+            job_id, expect=(JobStatus.FAILED,), now=self._clock(), notified_at=self._clock()
+        )
+
+    async def renotify(self) -> int:
+        """Queue the failure notices a stop or crash kept from going out; returns how many."""
+        since = self._clock() - RENOTIFY_WITHIN_S
+        records = await self._jobs.unnotified_failures(since)
+        for record in records:
+            reason = FailureReason(record.error_code or FailureReason.UPSTREAM_FAILED.value)
+            self._notices.failed(to_view(record), reason, refund_of(record))
+        return len(records)

@@ -1,8 +1,11 @@
-"""The one SQLite connection: pragmas, migrations and serialized write transactions.
+"""SQLite: one writer connection, one reader connection, migrations and serialized transactions.
 
-aiosqlite runs one connection on one thread; concurrent handlers share it. A transaction spans awaits,
-so writers take :attr:`Database.write_lock` — otherwise one handler's statements would land inside
-another handler's open transaction.
+aiosqlite runs each connection on its own thread; concurrent handlers share them. A transaction spans
+awaits, so writers take :attr:`Database.write_lock` — otherwise one handler's statements would land
+inside another handler's open transaction. Reads outside a transaction go to a second connection:
+in WAL mode it sees only committed rows, so no reader ever acts on a row that a transaction still
+open on the writer may roll back (a job confirmed without the money for it, say). Inside a
+transaction read through its connection (``tx``) to see its own writes.
 """
 
 from __future__ import annotations
@@ -25,34 +28,37 @@ Row = sqlite3.Row
 class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
+        self._reader = conn  # until open() has migrated and opened the reader
         self.path = path
         self.write_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what we say.
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn = await _connect(path)
+        db = cls(conn, path)
         try:
-            conn.row_factory = sqlite3.Row
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA synchronous=NORMAL")
-            await conn.execute("PRAGMA busy_timeout=5000")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            db = cls(conn, path)
             await db.migrate()
+            db._reader = await _connect(path)
+            await db._reader.execute("PRAGMA query_only=ON")
         except BaseException:
             # An unclosed aiosqlite connection keeps a non-daemon thread alive: the process would hang.
-            await conn.close()
+            await db.close()
             raise
         return db
 
     async def close(self) -> None:
+        if self._reader is not self._conn:
+            await self._reader.close()
         await self._conn.close()
 
     async def migrate(self) -> int:
         """Apply every migration newer than ``PRAGMA user_version``, each in its own transaction."""
-        version = await self.scalar("PRAGMA user_version")
+        async with self._conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
         for number, script in enumerate(MIGRATIONS, start=1):
             if number <= version:
                 continue
@@ -88,12 +94,14 @@ class Database:
             await tx.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
+        """One row of committed data (never a row of a transaction still open)."""
+        async with self._reader.execute(sql, params) as cursor:
             row: Row | None = await cursor.fetchone()
             return row
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
+        """Rows of committed data (never rows of a transaction still open)."""
+        async with self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -111,6 +119,19 @@ class Database:
                 await self._conn.backup(dest)
             finally:
                 await dest.close()
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly what we say.
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA foreign_keys=ON")
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
 
 
 def _split(script: str) -> list[str]:

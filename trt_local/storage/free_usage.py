@@ -32,13 +32,16 @@ async def consume_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> int:
     return int(row[0])
 
 
-async def give_back_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> bool:
-    """Return one free generation to ``day`` (never below zero); False if none was used."""
-    cursor = await tx.execute(
-        "UPDATE free_usage SET used = used - 1 WHERE user_id = ? AND day = ? AND used > 0",
+async def give_back_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> None:
+    """Return one free generation to ``day``: one more free generation that day.
+
+    It may take ``used`` below zero, when the generation came out of an earlier day's quota.
+    """
+    await tx.execute(
+        "INSERT INTO free_usage (user_id, day, used) VALUES (?, ?, -1) "
+        "ON CONFLICT(user_id, day) DO UPDATE SET used = used - 1",
         (user_id, day),
     )
-    return cursor.rowcount == 1
 
 
 class FreeUsageRepo:

@@ -45,6 +45,8 @@ _UPDATABLE = frozenset(
         "started_at",
         "finished_at",
         "delivered_at",
+        "deadline_at",
+        "notified_at",
     }
 )
 
@@ -117,6 +119,7 @@ class JobRecord:
     finished_at: float | None
     delivered_at: float | None
     updated_at: float
+    notified_at: float | None
 
     @classmethod
     def from_row(cls, row: Row) -> JobRecord:
@@ -188,6 +191,13 @@ async def count_open_tx(tx: aiosqlite.Connection, user_id: int | None = None) ->
     return int(row[0]) if row else 0
 
 
+def _assignments(fields: Mapping[str, Any]) -> str:
+    unknown = set(fields) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    return ", ".join(f"{name} = ?" for name in fields)
+
+
 async def update_tx(
     tx: aiosqlite.Connection,
     job_id: int,
@@ -197,10 +207,7 @@ async def update_tx(
     **fields: Any,
 ) -> bool:
     """Set ``fields`` if the job is in one of the ``expect`` states; False if it was not."""
-    unknown = set(fields) - _UPDATABLE
-    if unknown:
-        raise ValueError(f"not updatable: {sorted(unknown)}")
-    assignments = ", ".join(f"{name} = ?" for name in fields)
+    assignments = _assignments(fields)
     states = ", ".join("?" for _ in expect)
     cursor = await tx.execute(
         f"UPDATE jobs SET {assignments}, updated_at = ? WHERE id = ? AND status IN ({states})",
@@ -224,6 +231,40 @@ class JobsRepo:
     ) -> bool:
         async with self._db.transaction() as tx:
             return await update_tx(tx, job_id, expect=expect, now=now, **fields)
+
+    async def claim(
+        self, job_id: int, *, expect: JobStatus, now: float, **fields: Any
+    ) -> JobRecord | None:
+        """Move the job on if it is in ``expect`` and return the row as written; None if not.
+
+        The caller acts on the returned row only — never on a copy read earlier — so what it
+        sends is exactly what the table holds for this id now.
+        """
+        async with self._db.transaction() as tx:
+            cursor = await tx.execute(
+                f"UPDATE jobs SET {_assignments(fields)}, updated_at = ? "
+                "WHERE id = ? AND status = ? RETURNING *",
+                (*fields.values(), now, job_id, expect.value),
+            )
+            row = await cursor.fetchone()
+            await cursor.close()
+        return None if row is None else JobRecord.from_row(row)
+
+    async def count_at_kie(self) -> int:
+        """Jobs Kie is working on (or being sent to it): what the global cap limits."""
+        value = await self._db.scalar(
+            "SELECT COUNT(*) FROM jobs WHERE status IN ('creating', 'running')"
+        )
+        return int(value or 0)
+
+    async def unnotified_failures(self, since: float) -> list[JobRecord]:
+        """Failed jobs whose user was not told yet (the notice was lost to a stop or crash)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM jobs WHERE status = 'failed' AND notified_at IS NULL "
+            "AND finished_at >= ? ORDER BY finished_at",
+            (since,),
+        )
+        return [JobRecord.from_row(row) for row in rows]
 
     async def history(self, user_id: int, offset: int, limit: int) -> tuple[list[JobRecord], int]:
         """One user's jobs, newest first, and how many there are in all."""

@@ -121,4 +121,72 @@ M0003_JOB_STATUS_INDEX = """
 CREATE INDEX jobs_status ON jobs(status, id)
 """
 
-MIGRATIONS: tuple[str, ...] = (M0001_FOUNDATION, M0002_GENERATION, M0003_JOB_STATUS_INDEX)
+M0004_NOTHING_LOST = """
+-- Job ids are never reused: AUTOINCREMENT keeps ids of deleted rows out of reach. notified_at
+-- records that the user was told of a failure, so a notice lost to a crash is sent after restart.
+CREATE TABLE jobs_new (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    ref               TEXT NOT NULL UNIQUE,
+    user_id           INTEGER NOT NULL REFERENCES users(id),
+    chat_id           INTEGER NOT NULL,
+    model_id          TEXT NOT NULL,
+    title             TEXT NOT NULL DEFAULT '',
+    category          TEXT NOT NULL,
+    output            TEXT NOT NULL,
+    params            TEXT NOT NULL,
+    kie_input         TEXT NOT NULL,
+    media_seconds     REAL,
+    price_minor       INTEGER NOT NULL CHECK (price_minor >= 0),
+    basis             TEXT NOT NULL CHECK (basis IN ('paid', 'free', 'admin')),
+    free_day          TEXT,
+    credits           TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN
+                      ('queued', 'creating', 'running', 'succeeded', 'delivered', 'failed')),
+    task_id           TEXT,
+    create_attempts   INTEGER NOT NULL DEFAULT 0,
+    reached_failures  INTEGER NOT NULL DEFAULT 0,
+    poll_failures     INTEGER NOT NULL DEFAULT 0,
+    delivery_attempts INTEGER NOT NULL DEFAULT 0,
+    next_poll_at      REAL,
+    deadline_at       REAL NOT NULL,
+    status_message_id INTEGER,
+    result            TEXT,                      -- JSON: urls, text, parts sent, Telegram file ids
+    error_code        TEXT,
+    error_detail      TEXT,
+    created_at        REAL NOT NULL,
+    started_at        REAL,
+    finished_at       REAL,
+    delivered_at      REAL,
+    updated_at        REAL NOT NULL,
+    notified_at       REAL                       -- the user was told of the failure
+);
+INSERT INTO jobs_new SELECT *, CASE WHEN status = 'failed' THEN finished_at END FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_new RENAME TO jobs;
+CREATE INDEX jobs_open ON jobs(status, next_poll_at)
+    WHERE status IN ('queued', 'creating', 'running', 'succeeded');
+CREATE INDEX jobs_user ON jobs(user_id, id);
+CREATE INDEX jobs_created ON jobs(created_at);
+CREATE INDEX jobs_model ON jobs(model_id);
+CREATE INDEX jobs_status ON jobs(status, id);
+CREATE INDEX jobs_unnotified ON jobs(finished_at) WHERE status = 'failed' AND notified_at IS NULL;
+
+-- A free generation that fails is given back to the day it fails on, which may take that day
+-- below zero used (one extra free generation today): the CHECK (used >= 0) goes.
+CREATE TABLE free_usage_new (
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    day     TEXT NOT NULL,
+    used    INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day)
+);
+INSERT INTO free_usage_new SELECT user_id, day, used FROM free_usage;
+DROP TABLE free_usage;
+ALTER TABLE free_usage_new RENAME TO free_usage
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    M0001_FOUNDATION,
+    M0002_GENERATION,
+    M0003_JOB_STATUS_INDEX,
+    M0004_NOTHING_LOST,
+)
