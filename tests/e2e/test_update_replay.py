@@ -98,4 +98,5 @@ async def test_a_topup_replayed_after_a_crash_before_its_done_mark_credits_once(
     assert count(boss, "already done") == 1 and count(boss, "Credited") == 1
     assert count(gus, "topped up") == 1  # the user is not told twice
     with contextlib.closing(sqlite3.connect(tmp_path / "trt.db")) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").fetchone() == (0,)
+        pending = conn.execute("SELECT COUNT(*) FROM inbox WHERE status = 'pending'").fetchone()
+    assert pending == (0,)
