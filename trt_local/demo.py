@@ -99,7 +99,7 @@ def run_demo(home: Path | None, *, headless: bool) -> int:
     with demo_home(home) as folder:
         world = build_demo(folder)
         paths = world.app.settings.paths
-        lock = InstanceLock(paths.lock_file(DEMO_TOKEN))
+        lock = InstanceLock(paths.lock_file)
         lock.acquire()  # two demos on one --home would share a database
         try:
             formatter = setup_logging(paths.log_file, to_stderr=headless)

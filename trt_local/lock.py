@@ -14,8 +14,8 @@ class AlreadyRunning(Exception):
 
     def __init__(self, pid: str, data_dir: Path, lock_path: Path) -> None:
         super().__init__(
-            f"another instance is already running for this bot (pid {pid or 'unknown'}, "
-            f"data folder {data_dir}); stop it first or use another TRT_HOME"
+            f"another instance (pid {pid or 'unknown'}) is already running on the data folder "
+            f"{data_dir}; stop it first or use another TRT_HOME"
         )
         self.pid = pid
         self.lock_path = lock_path

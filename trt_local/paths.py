@@ -6,7 +6,6 @@ the lock under one folder, which tests and outside tools rely on.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,10 +36,11 @@ class Paths:
     def log_file(self) -> Path:
         return self.log_dir / "trt.log"
 
-    def lock_file(self, token: str) -> Path:
-        # Named after a hash, never the token itself: file names show up in `ls` and error messages.
-        digest = hashlib.sha256(token.encode()).hexdigest()[:16] if token else "demo"
-        return self.data_dir / f"bot-{digest}.lock"
+    @property
+    def lock_file(self) -> Path:
+        # One lock per data folder, whatever the token: two bots (a rotated token, a staging bot)
+        # on one trt.db would each recover and refund the other's jobs.
+        return self.data_dir / "trt.lock"
 
     def ensure(self) -> None:
         for folder in (self.config_dir, self.data_dir, self.log_dir):

@@ -30,7 +30,7 @@ log = logging.getLogger("trt.runner")
 
 def run_bot(settings: Settings, *, headless: bool) -> int:
     settings.paths.ensure()
-    lock = InstanceLock(settings.paths.lock_file(settings.telegram_token))
+    lock = InstanceLock(settings.paths.lock_file)
     lock.acquire()  # AlreadyRunning → exit 3 in the CLI
     try:
         formatter = setup_logging(

@@ -62,6 +62,29 @@ async def test_second_instance_is_refused_and_sigterm_stops_cleanly(
     assert emu.pending_updates == 0  # the last batch was confirmed on the way out
 
 
+async def test_one_lock_per_data_folder_whatever_the_token(
+    emu: TelegramEmulator, server: EmulatorServer, tmp_path: Path
+) -> None:
+    first = await spawn(bot_env(tmp_path, server))
+    try:
+        await emu.wait_polling(timeout=30)
+        # A rotated token or a staging bot on the same TRT_HOME would share trt.db: refused.
+        staging = bot_env(tmp_path, server, TELEGRAM_BOT_TOKEN="654321:STAGING-token-for-tests")
+        code, output = await finish(await spawn(staging))
+        assert code == 3, output
+        assert f"pid {first.pid}" in output and str(tmp_path) in output
+        assert "STAGING-token" not in output
+        assert (tmp_path / "trt.lock").read_text().strip() == str(first.pid)
+        user = emu.user(3002, "Hal", language_code="en")
+        await user.send("/start")
+        assert "Hi, Hal" in (await user.next_message(timeout=10)).content
+    finally:
+        if first.returncode is None:
+            first.send_signal(signal.SIGTERM)
+    code, _ = await finish(first)
+    assert code == 0
+
+
 async def test_updates_fetched_before_a_kill_are_handled_after_restart(
     emu: TelegramEmulator, server: EmulatorServer, tmp_path: Path
 ) -> None:

@@ -109,11 +109,16 @@ class InboxApplication(Application):  # type: ignore[type-arg]
             await super().process_update(update)
             return
         update_id = update.update_id
-        if update_id in self._in_flight or await self.inbox.is_done(update_id):
-            log.debug("update %s already handled; skipped", update_id)
+        # Claimed before the first await: a second copy (a replay and a re-fetch of the same
+        # update, both queued at start) must see the claim, not race past an awaited check.
+        if update_id in self._in_flight:
+            log.debug("update %s already in flight; skipped", update_id)
             return
         self._in_flight.add(update_id)
         try:
+            if await self.inbox.is_done(update_id):
+                log.debug("update %s already handled; skipped", update_id)
+                return
             await super().process_update(update)
             await self.inbox.mark_done(update_id, self._clock())
         finally:

@@ -53,7 +53,11 @@ class Billing:
     async def admin_topup(
         self, admin_id: int, user_id: int, amount_minor: int, reason: str = "", *, ref: str = ""
     ) -> BalanceChange:
-        """Credit money the user paid outside the bot (ledger kind ``topup``)."""
+        """Credit money the user paid outside the bot (ledger kind ``topup``).
+
+        A top-up caused by a Telegram update passes a ``ref`` keyed on that update, so a replay
+        of the update credits nothing (``applied`` False); without one the action is unique.
+        """
         _check_amount(amount_minor)
         if amount_minor <= 0:
             raise ValueError("a top-up must be positive")

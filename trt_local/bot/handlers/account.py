@@ -56,18 +56,25 @@ async def topup(update: Update, context: Ctx) -> None:
         await update.message.reply_text(t(lang, "topup.unknown_user", user=user_id))
         return
     reason = " ".join(args[2:]) or "manual top-up"
-    change = await context.services.billing.admin_topup(context.user.id, user_id, amount, reason)
+    # Keyed on the command's message: a replayed update (after a crash between the credit and the
+    # inbox's done mark) finds this ref posted and credits nothing.
+    ref = f"topup:{update.message.chat_id}:{update.message.message_id}"
+    change = await context.services.billing.admin_topup(
+        context.user.id, user_id, amount, reason, ref=ref
+    )
     new_balance = change.balance_minor
     currency = context.services.settings.prices.currency
     await update.message.reply_text(
         t(
             lang,
-            "topup.done",
+            "topup.done" if change.applied else "topup.already",
             user=user_id,
             amount=format_money(amount, currency, lang),
             balance=format_money(new_balance, currency, lang),
         )
     )
+    if not change.applied:
+        return  # the user was told (or the crash came first): never twice
     tlang = target.language
     await context.bot.send_message(
         user_id,

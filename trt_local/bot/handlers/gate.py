@@ -1,13 +1,31 @@
-"""Runs before every other handler: records the user, applies anti-flood and blocks."""
+"""Runs before every other handler: records the user, applies anti-flood and blocks.
+
+Anti-flood drops only what is safe to lose: never an admin's update, never one that moves money.
+"""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
+from trt_local.bot import codec
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import Ctx
 from trt_local.bot.texts import t
+
+# Callback actions that spend money: the confirm button ("go").
+MONEY_ACTIONS = frozenset({"go"})
+
+
+def moves_money(update: Update) -> bool:
+    """A payment (Telegram wants an answer within seconds) or a press that charges a balance."""
+    if update.pre_checkout_query is not None:
+        return True
+    if update.message is not None and update.message.successful_payment is not None:
+        return True
+    query = update.callback_query
+    data = codec.decode(query.data) if query is not None else None
+    return data is not None and data.action in MONEY_ACTIONS
 
 
 class Gate:
@@ -38,10 +56,8 @@ class Gate:
             elif message is not None:
                 await message.reply_text(t(context.lang, "blocked"))
             raise ApplicationHandlerStop
-        # Payments must never be dropped by anti-flood: Telegram expects an answer within seconds.
-        if update.pre_checkout_query is not None or (
-            message is not None and message.successful_payment is not None
-        ):
+        # Admins are never limited: a burst of /topup commands is work, not a flood.
+        if context.user.is_admin or moves_money(update):
             return
         bucket = self._callbacks if query is not None else self._messages
         verdict = bucket.check(tg_user.id)

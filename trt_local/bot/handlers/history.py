@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import Update
 
-from trt_local.bot import codec
+from trt_local.bot import codec, history_view
 from trt_local.bot.context import Ctx
 from trt_local.bot.handlers.wizard import show_confirm
 from trt_local.bot.keyboards import button, with_nav
@@ -16,6 +16,7 @@ from trt_local.bot.screens import show
 from trt_local.bot.texts import t
 from trt_local.core.money import format_money
 from trt_local.core.wizard import Draft
+from trt_local.services.job_summary import JobSummary, summarize
 from trt_local.services.ports import JobView
 
 PAGE = 6
@@ -31,6 +32,11 @@ def _price(context: Ctx, job: JobView) -> str:
     return format_money(job.price_minor, context.services.settings.prices.currency, context.lang)
 
 
+def _summary(context: Ctx, job: JobView) -> JobSummary:
+    """What was asked; the model's spec, when it is still in the catalog, orders the options."""
+    return summarize(job.params, context.services.catalog().get(job.model_id))
+
+
 async def history(update: Update, context: Ctx) -> None:
     """The list, newest first, PAGE per screen."""
     assert context.user is not None
@@ -44,23 +50,13 @@ async def history(update: Update, context: Ctx) -> None:
     if total == 0:
         await show(update, context, t(lang, "history.empty"), with_nav([], lang))
         return
-    rows = [
-        [
-            button(
-                t(
-                    lang,
-                    "history.item",
-                    title=job.title,
-                    date=_when(job.created_at),
-                    price=_price(context, job),
-                    status=t(lang, f"status.{job.status.value}"),
-                ),
-                "job",
-                job.id,
-            )
-        ]
-        for job in jobs
-    ]
+    entries, rows = [], []
+    for job in jobs:
+        asked, date = _summary(context, job), _when(job.created_at)
+        status = t(lang, f"status.{job.status.value}")
+        price = _price(context, job)
+        entries.append(history_view.list_entry(lang, job.title, date, price, status, asked))
+        rows.append([button(history_view.button_text(lang, job.title, date, asked), "job", job.id)])
     pager = []
     if offset > 0:
         pager.append(button(t(lang, "btn.prev"), "hist", max(0, offset - PAGE)))
@@ -68,7 +64,8 @@ async def history(update: Update, context: Ctx) -> None:
         pager.append(button(t(lang, "btn.next"), "hist", offset + PAGE))
     if pager:
         rows.append(pager)
-    await show(update, context, t(lang, "history.title", total=total), with_nav(rows, lang))
+    text = "\n\n".join([t(lang, "history.title", total=total), *entries])
+    await show(update, context, text, with_nav(rows, lang))
 
 
 async def _own_job(update: Update, context: Ctx) -> JobView | None:
@@ -85,18 +82,18 @@ async def _own_job(update: Update, context: Ctx) -> JobView | None:
 
 
 async def job_card(update: Update, context: Ctx) -> None:
-    """One generation: what, when, price, status; show again and repeat."""
+    """One generation: what was asked, when, price, status; show again and repeat."""
     job = await _own_job(update, context)
     if job is None:
         return
     lang = context.lang
-    text = t(
+    text = history_view.card(
         lang,
-        "history.detail",
-        title=escape(job.title),
-        date=_when(job.created_at),
-        price=_price(context, job),
-        status=t(lang, f"status.{job.status.value}"),
+        job.title,
+        _when(job.created_at),
+        _price(context, job),
+        t(lang, f"status.{job.status.value}"),
+        _summary(context, job),
     )
     rows = []
     if job.result_file_ids or job.result_text:
