@@ -131,6 +131,7 @@ class KieSandbox(httpx.AsyncBaseTransport):
         self._fail_left: int | None = None
         self._hang_left: int | None = None
         self._hanging = False
+        self._images: int | None = None
 
     # -- what the sandbox saw -------------------------------------------------------------------
 
@@ -200,6 +201,15 @@ class KieSandbox(httpx.AsyncBaseTransport):
         """The next ``n`` requests are processed, then fail with ``httpx.ReadTimeout``."""
         self._drops.extend([operation] * n)
 
+    def result_images(self, count: int | None) -> None:
+        """Image tasks created from now on return ``count`` files (None: as many as asked).
+
+        More than an album holds (10) makes a result that is delivered in several parts.
+        """
+        if count is not None and count < 1:
+            raise ValueError("count must be >= 1")
+        self._images = count
+
     def reset_faults(self) -> None:
         """Clear every pending switch; tasks already created keep their fate."""
         for queue in self._faults.values():
@@ -217,7 +227,7 @@ class KieSandbox(httpx.AsyncBaseTransport):
             return Outcome(hang=True)
         outcome = self._fail_outcome
         if outcome is None:
-            return Outcome()
+            return Outcome(images=self._images)
         if self._fail_left is not None:
             self._fail_left -= 1
             if self._fail_left <= 0:

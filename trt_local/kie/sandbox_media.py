@@ -197,16 +197,16 @@ def _seconds(params: Mapping[str, Any]) -> float:
 
 
 def render_files(
-    kind: OutputKind, model: str, params: Mapping[str, Any], seed: int
+    kind: OutputKind, model: str, params: Mapping[str, Any], seed: int, count: int | None = None
 ) -> list[MediaFile]:
-    """The result files for a finished media task (none for text results)."""
+    """The result files for a finished media task (none for text results); ``count`` images."""
     if kind == "image":
         width, height = image_dimensions(params)
         return [
             MediaFile(
                 render_png(width, height, _digest(model, params, seed, i)), "image/png", "png"
             )
-            for i in range(_count(params))
+            for i in range(count or _count(params))
         ]
     if kind == "video":
         ratio_w, ratio_h = aspect_ratio(params)

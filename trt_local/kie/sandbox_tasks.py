@@ -35,6 +35,7 @@ class Outcome:
     fail_code: str = ""
     fail_msg: str = ""
     hang: bool = False
+    images: int | None = None  # an image result this many files long, whatever was asked
 
     @property
     def fails(self) -> bool:
@@ -75,7 +76,9 @@ class SandboxTask:
 
     def ensure_files(self) -> list[MediaFile]:
         if self.files is None:
-            self.files = render_files(self.kind, self.model, self.input, self.seed)
+            self.files = render_files(
+                self.kind, self.model, self.input, self.seed, count=self.outcome.images
+            )
         return self.files
 
     def record_json(

@@ -23,6 +23,7 @@ import io
 import logging
 import mimetypes
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import imagesize
@@ -51,6 +52,7 @@ log = logging.getLogger("trt.engine")
 
 MAX_DELIVERY_ATTEMPTS = 8
 ALBUM_MAX = 10  # Telegram's media group holds 2 to 10 items
+TEXT_PART_CHARS = 4000  # one message each (Telegram's limit is 4096, escaping needs room)
 RETRY_BASE_S = 5.0
 RETRY_CAP_S = 600.0
 _MIME_KINDS = {"image": OutputKind.IMAGE, "video": OutputKind.VIDEO, "audio": OutputKind.AUDIO}
@@ -68,13 +70,23 @@ def image_size(content: bytes) -> tuple[int | None, int | None]:
 
 
 def split_parts(files: list[ResultFile]) -> list[list[ResultFile]]:
-    """The sends of one result: several images as albums of up to 10, anything else alone."""
+    """The sends of one result: several images as albums of up to 10, a long text in messages of
+    up to 4000 characters, anything else alone."""
     images = [f for f in files if f.kind is OutputKind.IMAGE and f.content is not None]
-    if len(images) < 2:
-        return [[f] for f in files]
-    chosen = {id(f) for f in images}
-    albums = [images[start : start + ALBUM_MAX] for start in range(0, len(images), ALBUM_MAX)]
-    return albums + [[f] for f in files if id(f) not in chosen]
+    chosen = {id(f) for f in images} if len(images) > 1 else set()
+    parts = [images[start : start + ALBUM_MAX] for start in range(0, len(chosen), ALBUM_MAX)]
+    for file in files:
+        if id(file) in chosen:
+            continue
+        if file.text is not None and len(file.text) > TEXT_PART_CHARS:
+            parts.extend([replace(file, text=chunk)] for chunk in _chunks(file.text))
+        else:
+            parts.append([file])
+    return parts
+
+
+def _chunks(text: str) -> list[str]:
+    return [text[start : start + TEXT_PART_CHARS] for start in range(0, len(text), TEXT_PART_CHARS)]
 
 
 def _transient(exc: BaseException) -> bool:
