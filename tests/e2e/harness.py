@@ -76,3 +76,46 @@ def money_invariant_violations(database: Path) -> list[tuple[int, int, int]]:
             "FROM users u LEFT JOIN ledger l ON l.user_id = u.id "
             "GROUP BY u.id HAVING u.balance_minor != total"
         ).fetchall()
+
+
+def consistency_violations(database: Path) -> list[str]:
+    """Everything a crash must not leave behind, one sentence each (must always be empty).
+
+    The money invariant above; every job finished (delivered, or failed); a paid job charged once,
+    its price, on its own user; a failed paid job refunded once, a delivered one never; no charge
+    or refund that belongs to no job. ``UNIQUE (kind, ref)`` makes a second charge for one ref
+    impossible today; counting keeps this check honest if the keys ever change.
+    """
+    problems = [
+        f"user {user}: balance {balance} but ledger sum {total}"
+        for user, balance, total in money_invariant_violations(database)
+    ]
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        jobs = conn.execute(
+            "SELECT id, ref, user_id, status, basis, price_minor FROM jobs ORDER BY id"
+        ).fetchall()
+        rows = conn.execute(
+            "SELECT kind, ref, user_id, amount_minor FROM ledger WHERE kind IN ('charge', 'refund')"
+        ).fetchall()
+    by_ref: dict[str, list[tuple[str, int, int]]] = {}
+    for kind, ref, user, amount in rows:
+        by_ref.setdefault(ref, []).append((kind, user, amount))
+    for job_id, ref, user, status, basis, price in jobs:
+        money = by_ref.pop(ref, [])
+        charges = [(u, a) for k, u, a in money if k == "charge"]
+        refunds = [(u, a) for k, u, a in money if k == "refund"]
+        paid = basis == "paid" and price > 0
+        if status not in ("delivered", "failed"):
+            problems.append(f"job {job_id} is still {status}")
+        if charges != ([(user, -price)] if paid else []):
+            problems.append(
+                f"job {job_id} (user {user}, price {price}): (user, amount) charges {charges}"
+            )
+        if refunds != ([(user, price)] if paid and status == "failed" else []):
+            problems.append(
+                f"job {job_id} ({status}, user {user}, price {price}): (user, amount) refunds {refunds}"
+            )
+    problems += [
+        f"ledger {kind} {ref!r} has no job" for ref in by_ref for kind, _, _ in by_ref[ref]
+    ]
+    return problems

@@ -9,11 +9,23 @@ from pathlib import Path
 
 from tests.e2e.harness import TOKEN
 from trt_local.emulator import EmulatorServer
+from trt_local.kie import KieSandboxServer
 
 
-def bot_env(home: Path, server: EmulatorServer | None, **extra: str) -> dict[str, str]:
+def bot_env(
+    home: Path,
+    server: EmulatorServer | None,
+    *,
+    kie: KieSandboxServer | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    """The bot's environment: the emulator as Telegram, and Kie in-process or ``kie`` over HTTP."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRT_", "KIE_", "TELEGRAM_"))}
-    env.update(TRT_HOME=str(home), TELEGRAM_BOT_TOKEN=TOKEN, TRT_SANDBOX="1")
+    env.update(TRT_HOME=str(home), TELEGRAM_BOT_TOKEN=TOKEN)
+    if kie is None:
+        env.update(TRT_SANDBOX="1")  # dies with the process, tasks and all
+    else:  # outlives the process: a restarted bot finds its tasks
+        env.update(KIE_API_BASE=kie.base_url, KIE_UPLOAD_BASE=kie.base_url, KIE_API_KEY="sk-dummy")
     if server is not None:
         env.update(
             TRT_TELEGRAM_API_BASE=server.base_url, TRT_TELEGRAM_FILE_BASE=server.base_file_url

@@ -1,6 +1,7 @@
 """Kie.ai access: the HTTP client, its errors and records, and the offline sandbox.
 
-``KieClient`` talks to Kie (or, given ``transport=KieSandbox()``, to the in-process simulator).
+``KieClient`` talks to Kie (or, given ``transport=KieSandbox()``, to the in-process simulator;
+``KieSandboxServer`` serves that simulator on 127.0.0.1 for a bot in another process).
 This package may import ``trt_local.core`` and httpx, never telegram, textual or aiosqlite.
 """
 
@@ -32,6 +33,7 @@ from trt_local.kie.retry import RetryPolicy
 from trt_local.kie.sandbox import KieSandbox, SandboxRequest
 from trt_local.kie.sandbox_account import SandboxCreate, SandboxUpload
 from trt_local.kie.sandbox_media import OutputKind, output_kind_for
+from trt_local.kie.sandbox_server import KieSandboxServer
 from trt_local.kie.transfer import unique_upload_name
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "KieError",
     "KieProtocolError",
     "KieSandbox",
+    "KieSandboxServer",
     "KieTransportError",
     "Limiter",
     "MaintenanceError",

@@ -3,7 +3,8 @@
 ``KieClient(key, transport=KieSandbox())`` runs the real client against it, so the demo, the
 ``--sandbox`` mode and the end-to-end tests exercise every code path of the client. It speaks the
 jobs API (createTask, recordInfo), credits, download-url, stream and Base64 uploads, and serves
-the result files it renders (``https://sandbox.kie.invalid/files/<task>/<n>.<ext>``) and the files
+the result files it renders (``https://sandbox.kie.invalid/files/<task>/<n>.<ext>``, or under the
+``files_base`` given: :mod:`trt_local.kie.sandbox_server` points it at itself) and the files
 uploaded to it. Time comes from an injected clock; nothing sleeps.
 
 Tests steer it with switches: ``fail_next`` (one error answer for an operation), ``fail_tasks`` and
@@ -153,6 +154,15 @@ class KieSandbox(httpx.AsyncBaseTransport):
     @credits.setter
     def credits(self, value: Decimal) -> None:
         self.account.credits = value
+
+    @property
+    def files_base(self) -> str:
+        """Where result and upload URLs point: a server in front of the sandbox sets its own."""
+        return self.account.files_base
+
+    @files_base.setter
+    def files_base(self, value: str) -> None:
+        self.account.files_base = value.rstrip("/")
 
     def state_of(self, task_id: str) -> str:
         """The state a poll would report for ``task_id`` now."""
