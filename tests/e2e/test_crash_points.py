@@ -33,7 +33,8 @@ from trt_local.emulator import EmulatedUser, EmulatorServer, TelegramEmulator
 from trt_local.kie import KieSandbox, KieSandboxServer
 
 ADMIN = 900
-IMAGES = 3  # a result in several parts, so there is a "between" and a "last"
+IMAGES = 3  # what the user asks for
+RESULT_IMAGES = 12  # what Kie returns: two albums (10 + 2), so a "between" and a "last" part
 TOPUP = 100  # roubles: more than three Seedream images cost
 START_S = 30  # a cold start of the process on a busy 2-core machine, with margin
 JOB_POINTS = {
@@ -66,9 +67,11 @@ class Loopback:
 @pytest.fixture
 async def loopback(emu: TelegramEmulator, tmp_path: Path) -> AsyncIterator[Loopback]:
     # speed=0: a task is done at its first poll, 2.5 s after the create.
+    sandbox = KieSandbox(speed=0)
+    sandbox.result_images(RESULT_IMAGES)
     async with (
         EmulatorServer(emu) as telegram,
-        KieSandboxServer(KieSandbox(speed=0)) as kie,
+        KieSandboxServer(sandbox) as kie,
     ):
         yield Loopback(emu, telegram, kie, tmp_path)
 
