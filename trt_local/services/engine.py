@@ -124,6 +124,7 @@ class Engine:
             max_bytes=self._limits.max_file_bytes,
         )
         self._places_at = -math.inf
+        self._capped = False  # due queued jobs are waiting for a slot under the global cap
         self._busy: dict[int, tuple[str, asyncio.Task[None]]] = {}
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
@@ -204,7 +205,7 @@ class Engine:
         await self._dispatch()
         await self.drain()
         await self.notices.drain()
-        return await self._jobs.next_due()
+        return await self._jobs.next_due(queued=not self._capped)
 
     async def drain(self) -> None:
         """Wait until no step is in flight."""
@@ -216,7 +217,11 @@ class Engine:
             self._wake.clear()
             try:
                 saturated = await self._dispatch()
-                next_at = None if saturated else await self._jobs.next_due(list(self._busy))
+                next_at = (
+                    None
+                    if saturated
+                    else await self._jobs.next_due(list(self._busy), queued=not self._capped)
+                )
             except Exception:
                 # The scheduler must outlive a failed pass (a locked or full disk, a bug):
                 # log it with its traceback and try again shortly.
@@ -258,12 +263,14 @@ class Engine:
         # Creates in flight are still 'queued' in the table (waiting for Kie's budget): count them.
         at_kie = await self._jobs.count_at_kie() + in_flight
         free_slots = max(0, self._settings.global_job_cap - at_kie)
-        saturated = self._launch(
-            "create",
-            await self._jobs.due(JobStatus.QUEUED, now),
-            self._creator.create,
-            min(limits.creates, in_flight + free_slots),
+        budget = min(limits.creates, in_flight + free_slots)
+        waiting = self._launch(
+            "create", await self._jobs.due(JobStatus.QUEUED, now), self._creator.create, budget
         )
+        # Held back by the global cap, queued jobs wait for a job to leave Kie (a poll or a
+        # failure, whose step wakes the loop), not for a time: no timer for them then.
+        self._capped = waiting and budget < limits.creates
+        saturated = waiting and not self._capped
         await self._report_places(now, free_slots)
         running = await self._jobs.due(JobStatus.RUNNING, now)
         running.sort(key=lambda record: self._poller.priority(record, now), reverse=True)

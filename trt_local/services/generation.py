@@ -257,7 +257,10 @@ class GenerationService:
 
     async def fail_and_refund(self, job_id: int, reason: FailureReason, detail: str = "") -> bool:
         """Fail a stuck job and refund it (the dashboard's action); False if already finished."""
-        return await self._settlement.fail_and_refund(job_id, reason, detail)
+        failed = await self._settlement.fail_and_refund(job_id, reason, detail)
+        if failed:
+            self._wake()  # its slot under the global cap is free for a queued job
+        return failed
 
     async def retry_delivery(self, job_id: int) -> bool:
         """Send a finished but undelivered result again now; False if it is not waiting."""
