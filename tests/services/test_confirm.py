@@ -174,6 +174,7 @@ async def test_a_free_generation_failing_after_midnight_is_given_back_to_the_new
     # The user is told it was returned, so today holds it: two free generations today.
     assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(0, True))]
     assert await generation.free_left(18) == 2
+    assert (await generation.quote(user, FREE, CAT)).free_left == 2
     for ref in ("m2", "m3"):
         again = await generation.confirm(user=user, chat_id=18, model_id=FREE, values=CAT, ref=ref)
         assert again.basis is QuoteBasis.FREE

@@ -74,7 +74,7 @@ class CreditEstimate:
 
 class QuoteBasis(StrEnum):
     PAID = "paid"
-    FREE = "free"  # covered by the daily free quota
+    FREE = "free"  # covered by the daily free quota, or by a granted free generation
     ADMIN = "admin"  # admins generate for free
 
 
@@ -86,6 +86,8 @@ class Quote:
     free_left: int  # free generations left today before this one
     exact: bool = True
     list_price_minor: int = 0  # the paid price, shown next to "free" for context
+    bonus_left: int = 0  # granted free generations (promo, referral) before this one
+    uses_bonus: bool = False  # free, and paid for by a granted free generation
 
 
 def effective_params(model: ModelSpec, params: Mapping[str, object]) -> dict[str, object]:
@@ -133,18 +135,35 @@ def quote(
     free_used_today: int,
     settings: PriceSettings,
     media_seconds: float | None = None,
+    bonus_free: int = 0,
 ) -> Quote:
-    """The price of one run for this user now; used by every screen and by the charge."""
+    """The price of one run for this user now; used by every screen and by the charge.
+
+    A free model's free variant is free while today's quota lasts, then while granted free
+    generations (``bonus_free``) last; today's quota is used first, as it expires.
+    """
     estimate = credits_for(model, params, media_seconds=media_seconds)
     list_price = credits_to_minor(estimate.credits, settings)
-    free_left = max(0, settings.free_per_day - max(0, free_used_today))
+    # used may be below zero: failed free generations given back to today (settlement)
+    free_left = max(0, settings.free_per_day - free_used_today)
+    bonus_left = max(0, bonus_free)
+    uses_bonus = False
     if is_admin:
         basis, price = QuoteBasis.ADMIN, 0
-    elif model.free and free_left > 0 and _free_variant(model, params):
-        basis, price = QuoteBasis.FREE, 0
+    elif model.free and (free_left or bonus_left) and _free_variant(model, params):
+        basis, price, uses_bonus = QuoteBasis.FREE, 0, free_left == 0
     else:
         basis, price = QuoteBasis.PAID, list_price
-    return Quote(price, estimate.credits, basis, free_left, estimate.exact, list_price)
+    return Quote(
+        price,
+        estimate.credits,
+        basis,
+        free_left,
+        estimate.exact,
+        list_price,
+        bonus_left=bonus_left,
+        uses_bonus=uses_bonus,
+    )
 
 
 def _free_variant(model: ModelSpec, params: Mapping[str, object]) -> bool:

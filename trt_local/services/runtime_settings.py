@@ -18,6 +18,7 @@ from typing import TypeVar
 from trt_local.core.errors import ModelUnavailable
 from trt_local.core.jobs import TIMINGS, JobTiming, OutputKind
 from trt_local.core.model_spec import Catalog
+from trt_local.core.money_in import MoneyInSettings
 from trt_local.core.pricing import PriceSettings
 from trt_local.storage.db import Database
 from trt_local.storage.settings import SettingsRepo
@@ -30,6 +31,7 @@ PER_USER_CAP_KEY = "jobs.per_user_cap"
 GLOBAL_CAP_KEY = "jobs.global_cap"
 DEADLINES_KEY = "jobs.deadline_s"
 MODELS_KEY = "models.enabled"
+MONEY_IN_KEY = "money_in"
 
 DEFAULT_PER_USER_CAP = 3
 DEFAULT_GLOBAL_CAP = 50
@@ -78,6 +80,41 @@ def prices_from_json(raw: object) -> PriceSettings:
     return prices
 
 
+def money_in_from_json(raw: object) -> MoneyInSettings:
+    """Stored money-in settings on top of the defaults; raises SettingsError if unusable."""
+    if not isinstance(raw, Mapping):
+        raise SettingsError(("money_in must be an object",))
+    values: dict[str, object] = {}
+    for field in dataclasses.fields(MoneyInSettings):
+        if field.name not in raw:
+            continue
+        value = raw[field.name]
+        if field.name not in ("stars_per_unit", "presets_minor") and (
+            not isinstance(value, int) or isinstance(value, bool)
+        ):
+            raise SettingsError((f"{field.name} must be a whole number",))
+        try:
+            if field.name == "stars_per_unit":
+                value = Decimal(str(value))
+            elif field.name == "presets_minor":
+                value = tuple(int(item) for item in value)
+        except (InvalidOperation, TypeError, ValueError):
+            raise SettingsError((f"{field.name} has an unusable value",)) from None
+        values[field.name] = value
+    money = dataclasses.replace(MoneyInSettings(), **values)  # type: ignore[arg-type]
+    problems = money.validate()
+    if problems:
+        raise SettingsError(problems)
+    return money
+
+
+def money_in_to_json(money: MoneyInSettings) -> dict[str, object]:
+    data: dict[str, object] = dataclasses.asdict(money)
+    data["stars_per_unit"] = str(money.stars_per_unit)
+    data["presets_minor"] = list(money.presets_minor)
+    return data
+
+
 def _check_cap(name: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_CAP:
         raise SettingsError((f"{name} must be a whole number from 1 to {MAX_CAP}",))
@@ -106,6 +143,7 @@ class RuntimeSettings:
         self._deadlines: dict[OutputKind, int] = {}
         self._overrides: dict[str, bool] = {}
         self._catalog = base_catalog
+        self._money_in = MoneyInSettings()
 
     @classmethod
     async def open(cls, db: Database, base_catalog: Catalog) -> RuntimeSettings:
@@ -132,12 +170,31 @@ class RuntimeSettings:
         self._deadlines = _load(stored, DEADLINES_KEY, _parse_deadlines, {})
         self._overrides = _load(stored, MODELS_KEY, self._parse_overrides, {})
         self._catalog = self._base.with_overrides(self._overrides)
+        self._money_in = _load(stored, MONEY_IN_KEY, money_in_from_json, MoneyInSettings())
 
     # -- reading (synchronous: the cache is always current) ------------------------------------
 
     @property
     def prices(self) -> PriceSettings:
         return self._prices
+
+    @property
+    def money_in(self) -> MoneyInSettings:
+        """Stars rate, top-up limits, transfer expiry, referral and welcome bonuses."""
+        return self._money_in
+
+    async def update_money_in(self, **changes: object) -> MoneyInSettings:
+        """Validate and store changed money-in settings; raises SettingsError, changing nothing."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(MoneyInSettings)}
+        if unknown:
+            raise SettingsError((f"unknown money-in settings: {', '.join(sorted(unknown))}",))
+        merged = {**money_in_to_json(self._money_in), **changes}
+        if "stars_per_unit" in changes:
+            merged["stars_per_unit"] = str(changes["stars_per_unit"])
+        money = money_in_from_json(merged)
+        await self._repo.put(MONEY_IN_KEY, money_in_to_json(money))
+        self._money_in = money
+        return money
 
     @property
     def per_user_job_cap(self) -> int:

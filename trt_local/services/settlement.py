@@ -3,7 +3,8 @@
 ``fail_and_refund`` is the only way a job becomes ``failed``. In one transaction it moves the job
 out of a non-terminal state (a conditional UPDATE: a second caller finds nothing to move) and
 returns the charge (``ledger.post(kind="refund", ref=<job ref>)``, itself idempotent) or the free
-generation — to the quota of the day it fails on, which is the day the user is told it is back.
+generation — to the quota of the day it fails on, which is the day the user is told it is back,
+or to the user's granted free generations if it used one.
 The poller, the deadline and an admin may race to call it; the write lock and the conditional
 UPDATE let exactly one of them win, and only the winner queues the notice to the user.
 """
@@ -20,6 +21,7 @@ from trt_local.services.notices import Notices
 from trt_local.services.ports import FailureReason, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.db import Database
+from trt_local.storage.free_grants import grant
 from trt_local.storage.free_usage import give_back_tx
 from trt_local.storage.jobs import OPEN_STATUSES, JobRecord, JobsRepo, get_tx, update_tx
 from trt_local.storage.ledger import post
@@ -87,6 +89,11 @@ class Settlement:
                     refund = Refund(amount_minor=record.price_minor, free_returned=False)
                 else:  # cannot happen while jobs fail only here; keep the money right regardless
                     log.error("job %s: a refund for ref %s already existed", job_id, record.ref)
+            elif record.basis is QuoteBasis.FREE and record.free_source == "bonus":
+                await grant(
+                    tx, user_id=record.user_id, amount=1, kind="refund", ref=record.ref, now=now
+                )
+                refund = Refund(amount_minor=0, free_returned=True)
             elif record.basis is QuoteBasis.FREE and record.free_day:
                 today = quota_day(now, self._settings.prices)
                 await give_back_tx(tx, record.user_id, today)

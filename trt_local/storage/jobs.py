@@ -83,6 +83,7 @@ class NewJob:
     deadline_at: float
     status_message_id: int | None
     created_at: float
+    free_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class JobRecord:
     delivered_at: float | None
     updated_at: float
     notified_at: float | None
+    free_source: str | None  # 'daily' or 'bonus' for a free job
 
     @classmethod
     def from_row(cls, row: Row) -> JobRecord:
@@ -139,8 +141,8 @@ async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
     cursor = await tx.execute(
         "INSERT INTO jobs (ref, user_id, chat_id, model_id, title, category, output, params, "
         "kie_input, media_seconds, price_minor, basis, free_day, credits, status, next_poll_at, "
-        "deadline_at, status_message_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+        "deadline_at, status_message_id, created_at, updated_at, free_source) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
         (
             job.ref,
             job.user_id,
@@ -161,6 +163,7 @@ async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
             job.status_message_id,
             job.created_at,
             job.created_at,
+            job.free_source,
         ),
     )
     assert cursor.lastrowid is not None

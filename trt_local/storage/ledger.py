@@ -14,7 +14,16 @@ import aiosqlite
 from trt_local.core.errors import InsufficientFunds
 from trt_local.storage.db import Database, Row
 
-KINDS = ("topup", "charge", "refund", "promo", "referral", "admin_adjust")
+KINDS = (
+    "topup",
+    "charge",
+    "refund",
+    "promo",
+    "referral",
+    "admin_adjust",
+    "bonus",
+    "payment_refund",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,9 +184,108 @@ DROP TABLE free_usage;
 ALTER TABLE free_usage_new RENAME TO free_usage
 """
 
+M0005_MONEY_IN = """
+-- Ledger kinds for the money-in side: 'bonus' (welcome bonus), 'payment_refund' (a Stars payment
+-- given back). The ledger is rebuilt to widen its CHECK; ids and rows are kept as they were.
+CREATE TABLE ledger_new (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    amount_minor  INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('topup', 'charge', 'refund', 'promo', 'referral',
+                  'admin_adjust', 'bonus', 'payment_refund')),
+    ref           TEXT NOT NULL,
+    actor_id      INTEGER,
+    reason        TEXT NOT NULL DEFAULT '',
+    balance_after INTEGER NOT NULL,
+    created_at    REAL NOT NULL,
+    UNIQUE (kind, ref)
+);
+INSERT INTO ledger_new SELECT * FROM ledger;
+DROP TABLE ledger;
+ALTER TABLE ledger_new RENAME TO ledger;
+CREATE INDEX ledger_user ON ledger(user_id, id);
+CREATE INDEX ledger_created ON ledger(created_at);
+CREATE INDEX ledger_kind ON ledger(kind, created_at);
+
+-- Free generations granted on top of the daily quota (promo codes, referral and welcome bonuses).
+-- users.bonus_free always equals the sum of a user's free_grants rows, like money and the ledger.
+ALTER TABLE users ADD COLUMN bonus_free INTEGER NOT NULL DEFAULT 0 CHECK (bonus_free >= 0);
+ALTER TABLE users ADD COLUMN referral_code TEXT;
+CREATE UNIQUE INDEX users_referral_code ON users(referral_code) WHERE referral_code IS NOT NULL;
+CREATE INDEX users_referrer ON users(referrer_id) WHERE referrer_id IS NOT NULL;
+CREATE TABLE free_grants (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    amount        INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('promo', 'referral', 'welcome', 'admin', 'job',
+                  'refund')),
+    ref           TEXT NOT NULL,                 -- idempotency key, unique per kind
+    actor_id      INTEGER,
+    balance_after INTEGER NOT NULL,
+    created_at    REAL NOT NULL,
+    UNIQUE (kind, ref)
+);
+CREATE INDEX free_grants_user ON free_grants(user_id, id);
+-- Which free generation a free job used: today's quota ('daily') or a granted one ('bonus').
+ALTER TABLE jobs ADD COLUMN free_source TEXT CHECK (free_source IN ('daily', 'bonus'));
+UPDATE jobs SET free_source = 'daily' WHERE basis = 'free';
+
+-- Top-ups: Telegram Stars invoices and manual transfers with their proof.
+CREATE TABLE payments (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id       INTEGER NOT NULL REFERENCES users(id),
+    method        TEXT NOT NULL CHECK (method IN ('stars', 'transfer')),
+    amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+    stars         INTEGER,                       -- XTR price of a Stars invoice
+    payload       TEXT UNIQUE,                   -- the invoice payload that names this top-up
+    external_id   TEXT UNIQUE,                   -- telegram_payment_charge_id, or proof:<file_unique_id>
+    proof_file_id TEXT,
+    comment       TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL CHECK (status IN
+                  ('open', 'paid', 'refunded', 'pending', 'approved', 'rejected', 'expired')),
+    reason        TEXT NOT NULL DEFAULT '',      -- why rejected or refunded
+    actor_id      INTEGER,                       -- the admin who decided
+    created_at    REAL NOT NULL,
+    updated_at    REAL NOT NULL,
+    decided_at    REAL
+);
+CREATE INDEX payments_status ON payments(status, id);
+CREATE INDEX payments_user ON payments(user_id, id);
+CREATE INDEX payments_created ON payments(created_at);
+
+CREATE TABLE promo_codes (
+    code             TEXT PRIMARY KEY COLLATE NOCASE,
+    amount_minor     INTEGER NOT NULL DEFAULT 0 CHECK (amount_minor >= 0),
+    free_generations INTEGER NOT NULL DEFAULT 0 CHECK (free_generations >= 0),
+    max_uses         INTEGER CHECK (max_uses IS NULL OR max_uses > 0),
+    uses             INTEGER NOT NULL DEFAULT 0,
+    expires_at       REAL,                       -- end of the last valid day
+    active           INTEGER NOT NULL DEFAULT 1,
+    created_by       INTEGER,
+    created_at       REAL NOT NULL,
+    CHECK (amount_minor > 0 OR free_generations > 0),
+    CHECK (max_uses IS NULL OR uses <= max_uses)
+);
+CREATE TABLE promo_redemptions (
+    code       TEXT NOT NULL COLLATE NOCASE REFERENCES promo_codes(code),
+    user_id    INTEGER NOT NULL REFERENCES users(id),
+    created_at REAL NOT NULL,
+    PRIMARY KEY (code, user_id)
+);
+
+CREATE TABLE referrals (
+    referred_id INTEGER PRIMARY KEY REFERENCES users(id),
+    referrer_id INTEGER NOT NULL REFERENCES users(id),
+    created_at  REAL NOT NULL,
+    CHECK (referred_id != referrer_id)
+);
+CREATE INDEX referrals_referrer ON referrals(referrer_id)
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
     M0003_JOB_STATUS_INDEX,
     M0004_NOTHING_LOST,
+    M0005_MONEY_IN,
 )
