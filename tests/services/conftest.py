@@ -16,6 +16,7 @@ from trt_local.services.generation import GenerationService
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserService, UserView
 from trt_local.storage.db import Database
+from trt_local.storage.free_grants import FreeGrantsRepo
 from trt_local.storage.users import UsersRepo
 
 from .helpers import API_KEY, FakeClock, Gate, RecordingNotifier
@@ -36,6 +37,7 @@ async def money_invariant(db_path: Path) -> AsyncIterator[None]:
     db = await Database.open(db_path)  # its own connection: works even if the test closed one
     try:
         assert await Billing(db, clock=lambda: 0.0).invariant_violations() == []
+        assert await FreeGrantsRepo(db).invariant_violations() == []
     finally:
         await db.close()
 

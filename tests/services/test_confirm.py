@@ -22,6 +22,7 @@ from trt_local.services.generation import GenerationService
 from trt_local.services.ports import FailureReason, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.db import Database
+from trt_local.storage.free_grants import FreeGrantsRepo, grant
 
 from .conftest import MakeUser
 from .helpers import FakeClock, RecordingNotifier
@@ -179,6 +180,39 @@ async def test_a_free_generation_failing_after_midnight_is_given_back_to_the_new
         again = await generation.confirm(user=user, chat_id=18, model_id=FREE, values=CAT, ref=ref)
         assert again.basis is QuoteBasis.FREE
     assert (await generation.quote(user, FREE, CAT)).basis is QuoteBasis.PAID
+
+
+async def test_granted_free_generations_follow_the_daily_quota_and_come_back_on_failure(
+    db: Database,
+    generation: GenerationService,
+    engine: Engine,
+    settings: RuntimeSettings,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    make_user: MakeUser,
+) -> None:
+    await settings.update_prices(free_per_day=1)
+    user = await make_user(19)
+    async with db.transaction() as tx:
+        await grant(tx, user_id=19, amount=2, kind="promo", ref="SPRING:19", now=clock.now)
+
+    daily = await generation.confirm(user=user, chat_id=19, model_id=FREE, values=CAT, ref="b1")
+    quote = await generation.quote(user, FREE, CAT)
+    assert (quote.basis, quote.free_left, quote.bonus_left, quote.uses_bonus) == (
+        QuoteBasis.FREE,
+        0,
+        2,
+        True,
+    )
+    bonus = await generation.confirm(user=user, chat_id=19, model_id=FREE, values=CAT, ref="b2")
+    assert (daily.basis, bonus.basis) == (QuoteBasis.FREE, QuoteBasis.FREE)
+    assert await FreeGrantsRepo(db).count(19) == 1
+
+    assert await generation.fail_and_refund(bonus.id, FailureReason.UPSTREAM_FAILED, "test")
+    await engine.notices.drain()
+    assert notifier.failed == [(bonus.id, FailureReason.UPSTREAM_FAILED, Refund(0, True))]
+    assert await FreeGrantsRepo(db).count(19) == 2  # the granted one came back, not today's
+    assert await generation.free_left(19) == 0
 
 
 async def test_free_quota_follows_the_configured_calendar_day(

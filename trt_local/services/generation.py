@@ -27,7 +27,7 @@ from trt_local.services.ports import FailureReason, JobView
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.settlement import Settlement
 from trt_local.services.users import UserView
-from trt_local.storage import free_usage
+from trt_local.storage import free_grants, free_usage
 from trt_local.storage.db import Database
 from trt_local.storage.jobs import (
     JobsRepo,
@@ -74,6 +74,7 @@ class GenerationService:
         self._settlement = settlement
         self._jobs = JobsRepo(db)
         self._free = free_usage.FreeUsageRepo(db)
+        self._grants = free_grants.FreeGrantsRepo(db)
         self._clock = clock
         self._wake = wake
 
@@ -100,6 +101,7 @@ class GenerationService:
             values,
             is_admin=user.is_admin,
             free_used_today=used,
+            bonus_free=await self._grants.count(user.id),
             settings=prices,
             media_seconds=media_seconds,
         )
@@ -146,6 +148,7 @@ class GenerationService:
                 values,
                 is_admin=user.is_admin,
                 free_used_today=await free_usage.used_tx(tx, user.id, day),
+                bonus_free=await free_grants.count_tx(tx, user.id),
                 settings=prices,
                 media_seconds=media_seconds,
             )
@@ -170,6 +173,11 @@ class GenerationService:
                     price_minor=priced.price_minor,
                     basis=priced.basis,
                     free_day=day if priced.basis is QuoteBasis.FREE else None,
+                    free_source=(
+                        ("bonus" if priced.uses_bonus else "daily")
+                        if priced.basis is QuoteBasis.FREE
+                        else None
+                    ),
                     credits=priced.credits,
                     deadline_at=now
                     + self._settings.timing(model.output).deadline_s
@@ -188,6 +196,10 @@ class GenerationService:
                     ref=ref,
                     now=now,
                     reason=f"job {job_id}: {model.id}",
+                )
+            elif priced.uses_bonus:
+                await free_grants.grant(
+                    tx, user_id=user.id, amount=-1, kind="job", ref=ref, now=now
                 )
             elif priced.basis is QuoteBasis.FREE:
                 await free_usage.consume_tx(tx, user.id, day)
