@@ -259,14 +259,15 @@ class Engine:
                     record.id, FailureReason.TIMEOUT, "deadline passed before Kie accepted it"
                 )
         limits = self._limits
-        in_flight = sum(1 for kind, _ in self._busy.values() if kind == "create")
-        # Creates in flight are still 'queued' in the table (waiting for Kie's budget): count them.
-        at_kie = await self._jobs.count_at_kie() + in_flight
+        in_flight = self._in_flight("create")
+        # A create in flight is 'queued' (waiting for Kie's budget) or 'creating' (sent) in the
+        # table; either way it holds a slot under the cap, as every running job does.
+        at_kie = await self._jobs.count_running() + in_flight
         free_slots = max(0, self._settings.global_job_cap - at_kie)
         budget = min(limits.creates, in_flight + free_slots)
-        waiting = self._launch(
-            "create", await self._jobs.due(JobStatus.QUEUED, now), self._creator.create, budget
-        )
+        # Only the head of the queue can start now: a long queue is not read on every pass.
+        queued = await self._jobs.due(JobStatus.QUEUED, now, limit=budget + 1)
+        waiting = self._launch("create", queued, self._creator.create, budget)
         # Held back by the global cap, queued jobs wait for a job to leave Kie (a poll or a
         # failure, whose step wakes the loop), not for a time: no timer for them then.
         self._capped = waiting and budget < limits.creates
@@ -275,16 +276,17 @@ class Engine:
         running = await self._jobs.due(JobStatus.RUNNING, now)
         running.sort(key=lambda record: self._poller.priority(record, now), reverse=True)
         saturated |= self._launch("poll", running, self._poller.poll, limits.polls)
-        saturated |= self._launch(
-            "deliver",
-            await self._jobs.due(JobStatus.SUCCEEDED, now),
-            self._delivery.deliver,
-            limits.deliveries,
+        deliverable = await self._jobs.due(
+            JobStatus.SUCCEEDED, now, limit=limits.deliveries + self._in_flight("deliver") + 1
         )
+        saturated |= self._launch("deliver", deliverable, self._delivery.deliver, limits.deliveries)
         return saturated
 
+    def _in_flight(self, kind: str) -> int:
+        return sum(1 for busy_kind, _ in self._busy.values() if busy_kind == kind)
+
     def _launch(self, kind: str, records: Sequence[JobRecord], step: Step, limit: int) -> bool:
-        in_flight = sum(1 for busy_kind, _ in self._busy.values() if busy_kind == kind)
+        in_flight = self._in_flight(kind)
         waiting = [record for record in records if record.id not in self._busy]
         free = max(0, limit - in_flight)
         for record in waiting[:free]:

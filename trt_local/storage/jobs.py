@@ -253,11 +253,9 @@ class JobsRepo:
             await cursor.close()
         return None if row is None else JobRecord.from_row(row)
 
-    async def count_at_kie(self) -> int:
-        """Jobs Kie is working on (or being sent to it): what the global cap limits."""
-        value = await self._db.scalar(
-            "SELECT COUNT(*) FROM jobs WHERE status IN ('creating', 'running')"
-        )
+    async def count_running(self) -> int:
+        """Jobs Kie is working on (with the creates in flight: what the global cap limits)."""
+        value = await self._db.scalar("SELECT COUNT(*) FROM jobs WHERE status = 'running'")
         return int(value or 0)
 
     async def unnotified_failures(self, since: float) -> list[JobRecord]:
