@@ -10,6 +10,7 @@ from telegram import Update
 from trt_local.bot import codec
 from trt_local.bot.context import Ctx
 from trt_local.bot.handlers.wizard import show_confirm
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.notifier import resend
 from trt_local.bot.screens import show
@@ -38,7 +39,7 @@ async def history(update: Update, context: Ctx) -> None:
     data = codec.decode(query.data) if query else None
     offset = int(data.arg(0, "0")) if data and data.arg(0, "0").isdigit() else 0
     if query:
-        await query.answer()
+        await answer(query)
     lang = context.lang
     jobs, total = await context.services.generation.history(context.user.id, offset, PAGE)
     if total == 0:
@@ -78,9 +79,9 @@ async def _own_job(update: Update, context: Ctx) -> JobView | None:
     job_id = int(data.arg(0)) if data and data.arg(0).isdigit() else 0
     job = await context.services.generation.get(job_id) if job_id else None
     if job is None or job.user_id != context.user.id:
-        await query.answer(t(context.lang, "fallback.stale"))
+        await answer(query, t(context.lang, "fallback.stale"))
         return None
-    await query.answer()
+    await answer(query)
     return job
 
 

@@ -15,6 +15,7 @@ from trt_local.bot import codec
 from trt_local.bot.context import Ctx
 from trt_local.bot.handlers import fallback
 from trt_local.bot.handlers.catalog import model_from_button
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.media_input import MediaRejected, receive_media
 from trt_local.bot.screens import send_menu, show
@@ -112,9 +113,9 @@ async def _draft_for_button(
     data = codec.decode(query.data)
     current = await _current(context)
     if data is None or current is None or current[1].nonce != data.arg(0):
-        await query.answer(t(context.lang, "fallback.stale"))
+        await answer(query, t(context.lang, "fallback.stale"))
         return None
-    await query.answer()
+    await answer(query)
     return current[0], current[1], data
 
 
@@ -244,8 +245,8 @@ async def on_confirm(update: Update, context: Ctx) -> None:
     data = codec.decode(query.data)
     current = await _current(context)
     if data is None or current is None or current[1].nonce != data.arg(0):
-        await query.answer(
-            t(context.lang, "confirm.duplicate" if current is None else "fallback.stale")
+        await answer(
+            query, t(context.lang, "confirm.duplicate" if current is None else "fallback.stale")
         )
         return
     model, draft = current
@@ -262,27 +263,27 @@ async def on_confirm(update: Update, context: Ctx) -> None:
             status_message_id=query.message.message_id if query.message else None,
         )
     except InsufficientFunds as short:
-        await query.answer()
+        await answer(query)
         missing = format_money(short.missing_minor, currency, lang)
         await show(update, context, t(lang, "confirm.insufficient", missing=missing), nav)
         return
     except JobLimitReached as limit:
-        await query.answer()
+        await answer(query)
         key = "confirm.limit_user" if limit.scope == "user" else "confirm.limit_global"
         await show(update, context, t(lang, key, limit=limit.limit), nav)
         return
     except ModelUnavailable:
-        await query.answer(t(lang, "confirm.unavailable"), show_alert=True)
+        await answer(query, t(lang, "confirm.unavailable"), show_alert=True)
         await context.services.drafts.clear(context.user.id)
         await send_menu(update, context, t(lang, "confirm.unavailable"))
         return
     except InputError as error:
-        await query.answer()
+        await answer(query)
         await show_confirm(update, context, model, draft, input_error_text(lang, error))
         return
     if job.duplicate:
-        await query.answer(t(lang, "confirm.duplicate"))
+        await answer(query, t(lang, "confirm.duplicate"))
         return
-    await query.answer()
+    await answer(query)
     await context.services.drafts.clear(context.user.id)
     await show(update, context, t(lang, "job.queued", title=escape(model.title)))
