@@ -36,7 +36,7 @@ from trt_local.core.inputs import InputType
 from trt_local.core.model_spec import ModelSpec
 from trt_local.core.money import format_money
 from trt_local.core.validation import validate_value
-from trt_local.core.wizard import Draft, main_path, next_input, previous_input
+from trt_local.core.wizard import Draft, main_path, media_seconds, next_input, previous_input
 
 
 def input_error_text(lang: str, error: InputError) -> str:
@@ -85,10 +85,11 @@ async def show_confirm(
 ) -> None:
     assert context.user is not None
     services = context.services
-    quote = await services.generation.quote(context.user, model.id, draft.values)
+    seconds = media_seconds(model, draft)
+    quote = await services.generation.quote(context.user, model.id, draft.values, seconds)
     balance = await services.billing.balance(context.user.id)
     text, markup = confirm_screen(
-        context.lang, model, draft, quote, balance, services.settings.prices.currency
+        context.lang, model, draft, quote, balance, services.settings.prices.currency, seconds
     )
     await show(update, context, f"{note}\n\n{text}" if note else text, markup, new=new)
 
@@ -221,19 +222,19 @@ async def on_media(update: Update, context: Ctx) -> None:
             return
         model, draft = current
         try:
-            url = await receive_media(update.message, spec, context)
+            received = await receive_media(update.message, model, spec, context)
         except MediaRejected as rejected:
             await ask_next(
                 update, context, model, draft, t(context.lang, rejected.key, **rejected.params)
             )
             return
         if spec.type is InputType.IMAGE_URLS:
-            urls = (*draft.values.get(spec.name, ()), url)
+            urls = (*draft.values.get(spec.name, ()), received.url)
             draft = draft.with_value(spec.name, urls)
             if spec.max_items is None or len(urls) < spec.max_items:
                 draft = draft.edit(spec.name)  # keep collecting until Done
         else:
-            draft = draft.with_value(spec.name, url)
+            draft = draft.with_media(spec.name, received.url, received.seconds)
         await context.services.drafts.save(context.user.id, draft)
         await ask_next(update, context, model, draft)
 
@@ -261,6 +262,7 @@ async def on_confirm(update: Update, context: Ctx) -> None:
             values=draft.values,
             ref=f"{context.user.id}-{draft.nonce}",
             status_message_id=query.message.message_id if query.message else None,
+            media_seconds=media_seconds(model, draft),
         )
     except InsufficientFunds as short:
         await answer(query)
