@@ -63,3 +63,25 @@ async def test_a_talking_photo_costs_the_seconds_of_its_clip(
     assert ledger(tmp_path, 6001) == [("topup", 10000), ("charge", -1651)]
     # The 20 s clip was refused before it was downloaded: only the photo and the 7 s clip went up.
     assert [upload.file_name.rsplit(".")[-1] for upload in sandbox.uploads] == ["jpg", "wav"]
+
+
+async def test_a_price_change_after_the_confirm_screen_is_shown_before_charging(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    clock, sandbox = JumpClock(), KieSandbox(speed=0)
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox) as app:
+        bea = Person(emu.user(6002, "Bea", language_code="en"), clock)
+        await bea.send("/start")
+        await topup(emu, clock, 6002, "100")
+        await bea.wait("topped up by ₽100")
+        screen = await bea.paid_image_until_confirm("a lighthouse at dawn")
+        assert "✅ Confirm · ₽5.11" in screen.button_texts
+        # The admin raises the markup from 2 to 3 (the dashboard's Settings screen does this).
+        await app.services.settings.update_prices(markup="3")
+        await bea.press("✅ Confirm · ₽5.11", screen.message_id)
+        again = await bea.wait("The price changed")
+        assert "✅ Confirm · ₽7.67" in again.button_texts and "₽100 → ₽92.33" in again.content
+        assert ledger(tmp_path, 6002) == [("topup", 10000)]  # nothing charged yet
+        await bea.press("✅ Confirm · ₽7.67", again.message_id)
+        await bea.wait("queued")
+    assert ledger(tmp_path, 6002) == [("topup", 10000), ("charge", -767)]

@@ -169,7 +169,8 @@ def confirm_screen(
     )
     markup = InlineKeyboardMarkup(
         [
-            [button(confirm_caption, "go", draft.nonce)],
+            # The button carries the price shown: confirm charges exactly that, or shows the new one.
+            [button(confirm_caption, "go", draft.nonce, quote.price_minor, quote.basis.value)],
             [button(t(lang, "btn.edit"), "edl", draft.nonce)],
             [button(t(lang, "btn.back"), "wbk", draft.nonce), button(t(lang, "btn.home"), "menu")],
         ]

@@ -11,6 +11,7 @@ contain user input, URLs or secrets.
     ├── QuotaExceeded         the free daily quota is used up
     ├── JobLimitReached       too many running jobs for the user or overall
     ├── ModelUnavailable      unknown, disabled or unsupported model
+    ├── PriceChanged          the price now differs from the one the user confirmed
     └── InvalidTransition     a job status change the state machine forbids
 """
 
@@ -119,6 +120,15 @@ class ModelUnavailable(DomainError):
     def __init__(self, model_id: str) -> None:
         self.model_id = model_id
         super().__init__(f"model unavailable: {model_id}")
+
+
+class PriceChanged(DomainError):
+    """The price now is not the one the user was shown (prices or the free quota changed)."""
+
+    def __init__(self, shown_minor: int, price_minor: int) -> None:
+        self.shown_minor = shown_minor
+        self.price_minor = price_minor
+        super().__init__(f"price changed from {shown_minor} to {price_minor} minor units")
 
 
 class InvalidTransition(DomainError):

@@ -18,10 +18,10 @@ import aiosqlite
 
 from trt_local.core import crashpoints
 from trt_local.core.crashpoints import crash_point
-from trt_local.core.errors import JobLimitReached, ModelUnavailable
+from trt_local.core.errors import JobLimitReached, ModelUnavailable, PriceChanged
 from trt_local.core.jobs import JobStatus
 from trt_local.core.model_spec import ModelSpec
-from trt_local.core.pricing import PriceSettings, Quote, QuoteBasis, local_day, quote
+from trt_local.core.pricing import PriceSeen, PriceSettings, Quote, QuoteBasis, local_day, quote
 from trt_local.core.validation import build_kie_input, check_media_duration
 from trt_local.services.job_views import as_duplicate, to_view
 from trt_local.services.ports import FailureReason, JobView
@@ -126,11 +126,14 @@ class GenerationService:
         ref: str,
         status_message_id: int | None = None,
         media_seconds: float | None = None,
+        expected: PriceSeen | None = None,
     ) -> JobView:
         """Create and pay for a job, or return the job this ``ref`` already made.
 
-        Raises ``InsufficientFunds``, ``JobLimitReached``, ``ModelUnavailable`` or ``InputError``;
-        then nothing was written and nothing was charged.
+        ``expected`` is the price the user saw: if the price now differs (prices changed, the
+        free quota was used meanwhile), ``PriceChanged`` is raised instead of charging another.
+        Raises ``InsufficientFunds``, ``JobLimitReached``, ``ModelUnavailable``, ``InputError`` or
+        ``PriceChanged``; then nothing was written and nothing was charged.
         """
         if not ref or len(ref) > MAX_REF_LENGTH:
             raise ValueError("a confirm ref must be 1 to 64 characters")
@@ -155,6 +158,8 @@ class GenerationService:
                 settings=prices,
                 media_seconds=media_seconds,
             )
+            if expected is not None and PriceSeen.of(priced) != expected:
+                raise PriceChanged(expected.price_minor, priced.price_minor)
             await self._check_caps(tx, user.id)
             job_id = await insert(
                 tx,

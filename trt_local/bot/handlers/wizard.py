@@ -31,10 +31,12 @@ from trt_local.core.errors import (
     InsufficientFunds,
     JobLimitReached,
     ModelUnavailable,
+    PriceChanged,
 )
 from trt_local.core.inputs import InputType
 from trt_local.core.model_spec import ModelSpec
 from trt_local.core.money import format_money
+from trt_local.core.pricing import PriceSeen, QuoteBasis
 from trt_local.core.validation import validate_value
 from trt_local.core.wizard import Draft, main_path, media_seconds, next_input, previous_input
 
@@ -239,8 +241,19 @@ async def on_media(update: Update, context: Ctx) -> None:
         await ask_next(update, context, model, draft)
 
 
+def _price_seen(data: codec.Callback) -> PriceSeen | None:
+    """The price the confirm button was shown with (``go|nonce|minor|basis``)."""
+    minor, basis = data.arg(1), data.arg(2)
+    if not minor.isdigit() or basis not in {b.value for b in QuoteBasis}:
+        return None
+    return PriceSeen(int(minor), QuoteBasis(basis))
+
+
 async def on_confirm(update: Update, context: Ctx) -> None:
-    """Confirm: charge and queue the job (once, however many times the button is tapped)."""
+    """Confirm: charge and queue the job (once, however many times the button is tapped).
+
+    The charge is the price the button showed; if it changed since, the user sees the new price.
+    """
     query = update.callback_query
     assert query is not None and context.user is not None and update.effective_chat is not None
     data = codec.decode(query.data)
@@ -252,6 +265,11 @@ async def on_confirm(update: Update, context: Ctx) -> None:
         return
     model, draft = current
     lang = context.lang
+    seen = _price_seen(data)
+    if seen is None:  # a button without a price (from an older release): show the price first
+        await answer(query)
+        await show_confirm(update, context, model, draft)
+        return
     currency = context.services.settings.prices.currency
     nav = with_nav([], lang, "cnf", draft.nonce)
     try:
@@ -263,7 +281,12 @@ async def on_confirm(update: Update, context: Ctx) -> None:
             ref=f"{context.user.id}-{draft.nonce}",
             status_message_id=query.message.message_id if query.message else None,
             media_seconds=media_seconds(model, draft),
+            expected=seen,
         )
+    except PriceChanged:
+        await answer(query)
+        await show_confirm(update, context, model, draft, t(lang, "confirm.price_changed"))
+        return
     except InsufficientFunds as short:
         await answer(query)
         missing = format_money(short.missing_minor, currency, lang)
