@@ -45,6 +45,10 @@ from trt_local.storage.ledger import post
 log = logging.getLogger("trt.jobs")
 
 MAX_REF_LENGTH = 64
+# Kie deletes uploaded files after about 24 h (kie/API.md §8: "plan for a 24 h lifetime"). A job's
+# uploads are older than the job (uploaded before the confirm), and a repeat may wait in the queue
+# and at Kie before Kie fetches them: past 20 h the files are asked for again, 4 h to spare.
+MEDIA_REUSE_MAX_AGE_S = 20 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,7 @@ class Repeat:
     model_id: str
     values: Mapping[str, object]
     media_seconds: float | None
+    dropped: tuple[str, ...] = ()  # media inputs too old to reuse: the user sends them again
 
 
 def quota_day(now: float, prices: PriceSettings) -> str:
@@ -246,11 +251,26 @@ class GenerationService:
         return await self._jobs.counts_by_status()
 
     async def again(self, job_id: int, user: UserView) -> Repeat:
-        """The model and values of an earlier job of this user, to start a new confirm with."""
+        """The model and values of an earlier job of this user, to start a new confirm with.
+
+        Uploaded media of a job older than ``MEDIA_REUSE_MAX_AGE_S`` are left out (Kie has
+        deleted them or soon will); text and option values are kept.
+        """
         record = await self._jobs.get(job_id)
         if record is None or (record.user_id != user.id and not user.is_admin):
             raise LookupError(f"no job {job_id} for user {user.id}")
-        return Repeat(record.model_id, MappingProxyType(dict(record.params)), record.media_seconds)
+        values = dict(record.params)
+        seconds = record.media_seconds
+        model = self._settings.base_catalog.get(record.model_id)
+        dropped: tuple[str, ...] = ()
+        if model is not None and self._clock() - record.created_at > MEDIA_REUSE_MAX_AGE_S:
+            dropped = tuple(
+                name for name in values if (spec := model.input(name)) is not None and spec.is_media
+            )
+            values = {name: value for name, value in values.items() if name not in dropped}
+            if model.pricing.per in dropped:
+                seconds = None
+        return Repeat(record.model_id, MappingProxyType(values), seconds, dropped)
 
     # -- changing -----------------------------------------------------------------------------
 

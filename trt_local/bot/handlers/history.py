@@ -9,14 +9,14 @@ from telegram import Update
 
 from trt_local.bot import codec
 from trt_local.bot.context import Ctx
-from trt_local.bot.handlers.wizard import show_confirm
+from trt_local.bot.handlers.wizard import ask_next
 from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.notifier import resend
 from trt_local.bot.screens import show
 from trt_local.bot.texts import t
 from trt_local.core.money import format_money
-from trt_local.core.wizard import Draft
+from trt_local.core.wizard import Draft, main_path
 from trt_local.services.ports import JobView
 
 PAGE = 6
@@ -118,7 +118,10 @@ async def show_again(update: Update, context: Ctx) -> None:
 
 
 async def again(update: Update, context: Ctx) -> None:
-    """Same model, same inputs, a new confirm screen (a new nonce: a new job)."""
+    """Same model, same inputs, a new confirm screen (a new nonce: a new job).
+
+    Media Kie no longer keeps are asked for again; everything else is as it was.
+    """
     job = await _own_job(update, context)
     if job is None:
         return
@@ -129,8 +132,19 @@ async def again(update: Update, context: Ctx) -> None:
             update, context, t(context.lang, "confirm.unavailable"), with_nav([], context.lang)
         )
         return
-    draft = Draft(model.id, values=dict(job.params))
+    repeat = await context.services.generation.again(job.id, context.user)
+    values = dict(repeat.values)
+    # What the earlier run left out was skipped (its default applied): not asked again.
+    skipped = frozenset(
+        spec.name
+        for spec in main_path(model)
+        if spec.name not in values and spec.name not in repeat.dropped and not spec.required
+    )
+    per = model.pricing.per
+    seconds = {per: repeat.media_seconds} if per and repeat.media_seconds is not None else {}
+    draft = Draft(model.id, values=values, skipped=skipped, seconds=seconds)
     async with context.bot_data.user_lock(context.user.id):
         await context.services.drafts.save(context.user.id, draft)
+    note = t(context.lang, "again.media_again") if repeat.dropped else None
     # A new message: the finished job's message keeps its result and buttons.
-    await show_confirm(update, context, model, draft, new=True)
+    await ask_next(update, context, model, draft, note, new=True)

@@ -60,12 +60,18 @@ async def _current(context: Ctx) -> tuple[ModelSpec, Draft] | None:
 
 
 async def ask_next(
-    update: Update, context: Ctx, model: ModelSpec, draft: Draft, note: str | None = None
+    update: Update,
+    context: Ctx,
+    model: ModelSpec,
+    draft: Draft,
+    note: str | None = None,
+    *,
+    new: bool = False,
 ) -> None:
     """Show the next question, or the confirm screen when every needed input is there."""
     spec = next_input(model, draft)
     if spec is None:
-        await show_confirm(update, context, model, draft, note)
+        await show_confirm(update, context, model, draft, note, new=new)
         return
     text = step_text(context.lang, model, spec, draft)
     await show(
@@ -73,6 +79,7 @@ async def ask_next(
         context,
         f"{note}\n\n{text}" if note else text,
         step_keyboard(context.lang, model, spec, draft),
+        new=new,
     )
 
 
