@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from trt_local.bot.context import Ctx
+from trt_local.bot.harmless import is_not_modified
 from trt_local.bot.keyboards import main_menu
 from trt_local.bot.texts import t
 
@@ -31,7 +32,7 @@ async def show(
             return
         except BadRequest as exc:
             # "message is not modified" (double tap) is harmless; anything else: send anew.
-            if "not modified" in str(exc).lower():
+            if is_not_modified(exc):
                 return
             log.info("edit failed (%s); sending a new message", exc)
     chat = update.effective_chat

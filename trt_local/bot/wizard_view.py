@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,6 +14,7 @@ from trt_local.core.inputs import InputSpec, InputType
 from trt_local.core.model_spec import ModelSpec
 from trt_local.core.money import format_money
 from trt_local.core.pricing import Quote, QuoteBasis
+from trt_local.core.pricing_rule import PricingUnit
 from trt_local.core.wizard import Draft
 
 MAX_ENUM_BUTTONS = 24
@@ -116,8 +118,28 @@ def price_line(lang: str, quote: Quote, currency: str) -> str:
     return t(lang, "confirm.price" if quote.exact else "confirm.price_upto", price=price)
 
 
+def length_line(lang: str, model: ModelSpec, media_seconds: float | None) -> str | None:
+    """For a model priced on an audio/video length: the seconds the price counts."""
+    rule = model.pricing
+    per = model.input(rule.per) if rule.per else None
+    if per is None or per.type not in (InputType.AUDIO_URL, InputType.VIDEO_URL):
+        return None
+    if media_seconds is not None:
+        return t(lang, "confirm.seconds", seconds=math.ceil(media_seconds))
+    if rule.max_units is None:
+        return None
+    most = rule.max_units * (60 if rule.unit is PricingUnit.MINUTE else 1)
+    return t(lang, "confirm.seconds_unknown", seconds=int(most))
+
+
 def confirm_screen(
-    lang: str, model: ModelSpec, draft: Draft, quote: Quote, balance: int, currency: str
+    lang: str,
+    model: ModelSpec,
+    draft: Draft,
+    quote: Quote,
+    balance: int,
+    currency: str,
+    media_seconds: float | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [t(lang, "confirm.title", title=escape(model.title))]
     for spec in model.wizard_inputs():
@@ -127,6 +149,9 @@ def confirm_screen(
         lines.append(f"• {escape(label(lang, spec.name))}: {show_value(lang, spec, value)}")
     lines.append("")
     lines.append(price_line(lang, quote, currency))
+    length = length_line(lang, model, media_seconds)
+    if length:
+        lines.append(length)
 
     def money(minor: int) -> str:
         return format_money(minor, currency, lang)
@@ -144,7 +169,8 @@ def confirm_screen(
     )
     markup = InlineKeyboardMarkup(
         [
-            [button(confirm_caption, "go", draft.nonce)],
+            # The button carries the price shown: confirm charges exactly that, or shows the new one.
+            [button(confirm_caption, "go", draft.nonce, quote.price_minor, quote.basis.value)],
             [button(t(lang, "btn.edit"), "edl", draft.nonce)],
             [button(t(lang, "btn.back"), "wbk", draft.nonce), button(t(lang, "btn.home"), "menu")],
         ]

@@ -9,8 +9,9 @@ contain user input, URLs or secrets.
     ├── AmountError           a money amount typed by a person is unusable (also a ValueError)
     ├── InsufficientFunds     balance too low for a price (missing_minor)
     ├── QuotaExceeded         the free daily quota is used up
-    ├── JobLimitReached       too many running jobs for the user or overall
+    ├── JobLimitReached       too many unfinished jobs for one user
     ├── ModelUnavailable      unknown, disabled or unsupported model
+    ├── PriceChanged          the price now differs from the one the user confirmed
     └── InvalidTransition     a job status change the state machine forbids
 """
 
@@ -105,7 +106,9 @@ class QuotaExceeded(DomainError):
 
 
 class JobLimitReached(DomainError):
-    """Too many jobs are running; ``scope`` is "user" or "global"."""
+    """The user has as many unfinished jobs as the per-user cap allows (``scope`` "user").
+
+    The global cap never refuses: beyond it jobs wait in the queue (services.engine)."""
 
     def __init__(self, scope: str, limit: int) -> None:
         self.scope = scope
@@ -119,6 +122,15 @@ class ModelUnavailable(DomainError):
     def __init__(self, model_id: str) -> None:
         self.model_id = model_id
         super().__init__(f"model unavailable: {model_id}")
+
+
+class PriceChanged(DomainError):
+    """The price now is not the one the user was shown (prices or the free quota changed)."""
+
+    def __init__(self, shown_minor: int, price_minor: int) -> None:
+        self.shown_minor = shown_minor
+        self.price_minor = price_minor
+        super().__init__(f"price changed from {shown_minor} to {price_minor} minor units")
 
 
 class InvalidTransition(DomainError):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trt_local.core.inputs import InputSpec, InputType
@@ -88,6 +89,17 @@ class Quote:
     list_price_minor: int = 0  # the paid price, shown next to "free" for context
     bonus_left: int = 0  # granted free generations (promo, referral) before this one
     uses_bonus: bool = False  # free, and paid for by a granted free generation
+
+
+class PriceSeen(NamedTuple):
+    """The price and basis a user saw on the confirm screen: confirm charges that or nothing."""
+
+    price_minor: int
+    basis: QuoteBasis
+
+    @classmethod
+    def of(cls, quote: Quote) -> PriceSeen:
+        return cls(quote.price_minor, quote.basis)
 
 
 def effective_params(model: ModelSpec, params: Mapping[str, object]) -> dict[str, object]:

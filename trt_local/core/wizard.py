@@ -46,13 +46,21 @@ def new_nonce() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """One user's unfinished generation. ``nonce`` ties buttons to this draft (stale otherwise)."""
+    """One user's unfinished generation. ``nonce`` ties buttons to this draft (stale otherwise).
+
+    ``seconds`` holds the length Telegram reported for an uploaded audio/video input, by input
+    name: a per-second model is priced on it (see :func:`media_seconds`).
+    """
 
     model_id: str
     nonce: str = field(default_factory=new_nonce)
     values: Mapping[str, Any] = field(default_factory=dict)
     skipped: frozenset[str] = frozenset()
     editing: str | None = None  # an input chosen from the confirm screen's Edit list
+    seconds: Mapping[str, float] = field(default_factory=dict)
+
+    def _seconds_without(self, name: str) -> dict[str, float]:
+        return {k: v for k, v in self.seconds.items() if k != name}
 
     def with_value(self, name: str, value: Any) -> Draft:
         return replace(
@@ -60,15 +68,35 @@ class Draft:
             values={**self.values, name: value},
             skipped=self.skipped - {name},
             editing=None,
+            seconds=self._seconds_without(name),  # a new value: the old length is not its own
         )
+
+    def with_media(self, name: str, url: str, seconds: float | None) -> Draft:
+        """An uploaded file for ``name`` and, when Telegram said, its length in seconds."""
+        draft = self.with_value(name, url)
+        if seconds is None:
+            return draft
+        return replace(draft, seconds={**draft.seconds, name: seconds})
 
     def without(self, name: str) -> Draft:
         values = {k: v for k, v in self.values.items() if k != name}
-        return replace(self, values=values, skipped=self.skipped - {name}, editing=None)
+        return replace(
+            self,
+            values=values,
+            skipped=self.skipped - {name},
+            editing=None,
+            seconds=self._seconds_without(name),
+        )
 
     def skip(self, name: str) -> Draft:
         values = {k: v for k, v in self.values.items() if k != name}
-        return replace(self, values=values, skipped=self.skipped | {name}, editing=None)
+        return replace(
+            self,
+            values=values,
+            skipped=self.skipped | {name},
+            editing=None,
+            seconds=self._seconds_without(name),
+        )
 
     def edit(self, name: str | None) -> Draft:
         return replace(self, editing=name)
@@ -84,6 +112,7 @@ class Draft:
             "values": {k: list(v) if isinstance(v, tuple) else v for k, v in self.values.items()},
             "skipped": sorted(self.skipped),
             "editing": self.editing,
+            "seconds": dict(self.seconds),
         }
 
     @classmethod
@@ -94,7 +123,14 @@ class Draft:
             values={k: tuple(v) if isinstance(v, list) else v for k, v in data["values"].items()},
             skipped=frozenset(data.get("skipped", ())),
             editing=data.get("editing"),
+            seconds={str(k): float(v) for k, v in data.get("seconds", {}).items()},
         )
+
+
+def media_seconds(model: ModelSpec, draft: Draft) -> float | None:
+    """The length of the medium ``model`` is priced on, if the draft knows it (else None)."""
+    per = model.pricing.per
+    return draft.seconds.get(per) if per else None
 
 
 def next_input(model: ModelSpec, draft: Draft) -> InputSpec | None:

@@ -17,10 +17,10 @@ import aiosqlite
 
 from trt_local.core import crashpoints
 from trt_local.core.crashpoints import crash_point
-from trt_local.core.errors import JobLimitReached, ModelUnavailable
+from trt_local.core.errors import JobLimitReached, ModelUnavailable, PriceChanged
 from trt_local.core.jobs import MAX_QUEUE_WAIT_S, JobStatus
 from trt_local.core.model_spec import ModelSpec
-from trt_local.core.pricing import Quote, QuoteBasis, quota_day, quote
+from trt_local.core.pricing import PriceSeen, Quote, QuoteBasis, quota_day, quote
 from trt_local.core.validation import build_kie_input, check_media_duration
 from trt_local.services.job_views import as_duplicate, to_view
 from trt_local.services.ports import FailureReason, JobView
@@ -44,6 +44,10 @@ from trt_local.storage.ledger import post
 log = logging.getLogger("trt.jobs")
 
 MAX_REF_LENGTH = 64
+# Kie deletes uploaded files after about 24 h (kie/API.md §8: "plan for a 24 h lifetime"). A job's
+# uploads are older than the job (uploaded before the confirm), and a repeat may wait in the queue
+# and at Kie before Kie fetches them: past 20 h the files are asked for again, 4 h to spare.
+MEDIA_REUSE_MAX_AGE_S = 20 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,7 @@ class Repeat:
     model_id: str
     values: Mapping[str, object]
     media_seconds: float | None
+    dropped: tuple[str, ...] = ()  # media inputs too old to reuse: the user sends them again
 
 
 def _nothing() -> None:
@@ -122,11 +127,14 @@ class GenerationService:
         ref: str,
         status_message_id: int | None = None,
         media_seconds: float | None = None,
+        expected: PriceSeen | None = None,
     ) -> JobView:
         """Create and pay for a job, or return the job this ``ref`` already made.
 
-        Raises ``InsufficientFunds``, ``JobLimitReached``, ``ModelUnavailable`` or ``InputError``;
-        then nothing was written and nothing was charged.
+        ``expected`` is the price the user saw: if the price now differs (prices changed, the
+        free quota was used meanwhile), ``PriceChanged`` is raised instead of charging another.
+        Raises ``InsufficientFunds``, ``JobLimitReached``, ``ModelUnavailable``, ``InputError`` or
+        ``PriceChanged``; then nothing was written and nothing was charged.
         """
         if not ref or len(ref) > MAX_REF_LENGTH:
             raise ValueError("a confirm ref must be 1 to 64 characters")
@@ -152,6 +160,8 @@ class GenerationService:
                 settings=prices,
                 media_seconds=media_seconds,
             )
+            if expected is not None and PriceSeen.of(priced) != expected:
+                raise PriceChanged(expected.price_minor, priced.price_minor)
             await self._check_caps(tx, user.id)
             job_id = await insert(
                 tx,
@@ -248,11 +258,26 @@ class GenerationService:
         return await self._jobs.counts_by_status()
 
     async def again(self, job_id: int, user: UserView) -> Repeat:
-        """The model and values of an earlier job of this user, to start a new confirm with."""
+        """The model and values of an earlier job of this user, to start a new confirm with.
+
+        Uploaded media of a job older than ``MEDIA_REUSE_MAX_AGE_S`` are left out (Kie has
+        deleted them or soon will); text and option values are kept.
+        """
         record = await self._jobs.get(job_id)
         if record is None or (record.user_id != user.id and not user.is_admin):
             raise LookupError(f"no job {job_id} for user {user.id}")
-        return Repeat(record.model_id, MappingProxyType(dict(record.params)), record.media_seconds)
+        values = dict(record.params)
+        seconds = record.media_seconds
+        model = self._settings.base_catalog.get(record.model_id)
+        dropped: tuple[str, ...] = ()
+        if model is not None and self._clock() - record.created_at > MEDIA_REUSE_MAX_AGE_S:
+            dropped = tuple(
+                name for name in values if (spec := model.input(name)) is not None and spec.is_media
+            )
+            values = {name: value for name, value in values.items() if name not in dropped}
+            if model.pricing.per in dropped:
+                seconds = None
+        return Repeat(record.model_id, MappingProxyType(values), seconds, dropped)
 
     # -- changing -----------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from trt_local.bot.context import Ctx
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import with_nav
 from trt_local.bot.screens import show
 from trt_local.bot.texts import t
@@ -16,7 +17,7 @@ async def balance(update: Update, context: Ctx) -> None:
     """The Balance button and /balance."""
     assert context.user is not None
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer(update.callback_query)
     services = context.services
     amount = await services.billing.balance(context.user.id)
     quote_free = await services.generation.free_left(context.user.id)

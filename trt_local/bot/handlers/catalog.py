@@ -8,6 +8,7 @@ from telegram import Update
 
 from trt_local.bot import codec
 from trt_local.bot.context import Ctx
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.screens import show
 from trt_local.bot.texts import t
@@ -21,7 +22,7 @@ from trt_local.core.pricing import QuoteBasis
 async def categories(update: Update, context: Ctx) -> None:
     """The Create button: categories that have at least one enabled model."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer(update.callback_query)
     lang = context.lang
     found = context.services.catalog().categories()
     if not found:
@@ -38,9 +39,9 @@ async def category(update: Update, context: Ctx) -> None:
     data = codec.decode(query.data)
     found = category_by_key(data.arg(0)) if data else None
     if found is None:
-        await query.answer(t(context.lang, "fallback.stale"))
+        await answer(query, t(context.lang, "fallback.stale"))
         return
-    await query.answer()
+    await answer(query)
     lang = context.lang
     rows = []
     for model in context.services.catalog().models_in(found):
@@ -71,9 +72,9 @@ async def model_from_button(update: Update, context: Ctx) -> ModelSpec | None:
     data = codec.decode(query.data)
     model = context.services.catalog().by_key(data.arg(0)) if data else None
     if model is None or not model.enabled:
-        await query.answer(t(context.lang, "confirm.unavailable"), show_alert=True)
+        await answer(query, t(context.lang, "confirm.unavailable"), show_alert=True)
         return None
-    await query.answer()
+    await answer(query)
     return model
 
 

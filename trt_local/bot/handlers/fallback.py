@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from trt_local.bot.context import Ctx
+from trt_local.bot.harmless import answer
 from trt_local.bot.screens import send_menu
 from trt_local.bot.texts import t
 
@@ -28,5 +29,5 @@ async def stale_button(update: Update, context: Ctx) -> None:
     """A button from an old message or forged data: answer it and show the menu."""
     query = update.callback_query
     assert query is not None
-    await query.answer(t(context.lang, "fallback.stale"))
+    await answer(query, t(context.lang, "fallback.stale"))
     await send_menu(update, context, t(context.lang, "fallback.stale"))

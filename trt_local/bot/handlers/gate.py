@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 from trt_local.bot import codec
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import Ctx
+from trt_local.bot.harmless import answer
 from trt_local.bot.texts import t
 
 # Callback actions that spend money: the confirm button ("go").
@@ -52,7 +53,7 @@ class Gate:
             await context.services.reset_user_flow(tg_user.id)
         if context.user.blocked and not context.user.is_admin:
             if query is not None:
-                await query.answer(t(context.lang, "blocked"), show_alert=True)
+                await answer(query, t(context.lang, "blocked"), show_alert=True)
             elif message is not None:
                 await message.reply_text(t(context.lang, "blocked"))
             raise ApplicationHandlerStop
@@ -65,7 +66,7 @@ class Gate:
             return
         text = t(context.lang, "flood.wait", seconds=verdict.retry_after)
         if query is not None:
-            await query.answer(text if verdict.warn else None)
+            await answer(query, text if verdict.warn else None)
         elif verdict.warn and update.effective_chat is not None:
             await context.bot.send_message(update.effective_chat.id, text)
         raise ApplicationHandlerStop

@@ -9,13 +9,14 @@ from telegram import Update
 
 from trt_local.bot import codec, history_view
 from trt_local.bot.context import Ctx
-from trt_local.bot.handlers.wizard import show_confirm
+from trt_local.bot.handlers.wizard import ask_next
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.notifier import resend
 from trt_local.bot.screens import show
 from trt_local.bot.texts import t
 from trt_local.core.money import format_money
-from trt_local.core.wizard import Draft
+from trt_local.core.wizard import Draft, main_path
 from trt_local.services.job_summary import JobSummary, summarize
 from trt_local.services.ports import JobView
 
@@ -44,7 +45,7 @@ async def history(update: Update, context: Ctx) -> None:
     data = codec.decode(query.data) if query else None
     offset = int(data.arg(0, "0")) if data and data.arg(0, "0").isdigit() else 0
     if query:
-        await query.answer()
+        await answer(query)
     lang = context.lang
     jobs, total = await context.services.generation.history(context.user.id, offset, PAGE)
     if total == 0:
@@ -75,9 +76,9 @@ async def _own_job(update: Update, context: Ctx) -> JobView | None:
     job_id = int(data.arg(0)) if data and data.arg(0).isdigit() else 0
     job = await context.services.generation.get(job_id) if job_id else None
     if job is None or job.user_id != context.user.id:
-        await query.answer(t(context.lang, "fallback.stale"))
+        await answer(query, t(context.lang, "fallback.stale"))
         return None
-    await query.answer()
+    await answer(query)
     return job
 
 
@@ -114,7 +115,10 @@ async def show_again(update: Update, context: Ctx) -> None:
 
 
 async def again(update: Update, context: Ctx) -> None:
-    """Same model, same inputs, a new confirm screen (a new nonce: a new job)."""
+    """Same model, same inputs, a new confirm screen (a new nonce: a new job).
+
+    Media Kie no longer keeps are asked for again; everything else is as it was.
+    """
     job = await _own_job(update, context)
     if job is None:
         return
@@ -125,8 +129,19 @@ async def again(update: Update, context: Ctx) -> None:
             update, context, t(context.lang, "confirm.unavailable"), with_nav([], context.lang)
         )
         return
-    draft = Draft(model.id, values=dict(job.params))
+    repeat = await context.services.generation.again(job.id, context.user)
+    values = dict(repeat.values)
+    # What the earlier run left out was skipped (its default applied): not asked again.
+    skipped = frozenset(
+        spec.name
+        for spec in main_path(model)
+        if spec.name not in values and spec.name not in repeat.dropped and not spec.required
+    )
+    per = model.pricing.per
+    seconds = {per: repeat.media_seconds} if per and repeat.media_seconds is not None else {}
+    draft = Draft(model.id, values=values, skipped=skipped, seconds=seconds)
     async with context.bot_data.user_lock(context.user.id):
         await context.services.drafts.save(context.user.id, draft)
+    note = t(context.lang, "again.media_again") if repeat.dropped else None
     # A new message: the finished job's message keeps its result and buttons.
-    await show_confirm(update, context, model, draft, new=True)
+    await ask_next(update, context, model, draft, note, new=True)

@@ -6,6 +6,7 @@ from telegram import Update
 
 from trt_local.bot import codec
 from trt_local.bot.context import Ctx
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import language_picker, with_nav
 from trt_local.bot.screens import show, show_menu
 from trt_local.bot.texts import t
@@ -19,14 +20,14 @@ async def start(update: Update, context: Ctx) -> None:
 async def menu_button(update: Update, context: Ctx) -> None:
     """The Home button."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer(update.callback_query)
     await show_menu(update, context)
 
 
 async def help_command(update: Update, context: Ctx) -> None:
     """/help and the Help button: what the bot does and its commands."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer(update.callback_query)
     text = t(context.lang, "help.body")
     if context.services.support_contact:
         text += t(context.lang, "help.support", contact=context.services.support_contact)
@@ -36,7 +37,7 @@ async def help_command(update: Update, context: Ctx) -> None:
 async def language_command(update: Update, context: Ctx) -> None:
     """/language and the Language button: the picker."""
     if update.callback_query:
-        await update.callback_query.answer()
+        await answer(update.callback_query)
     await show(update, context, t(context.lang, "lang.choose"), language_picker(context.lang))
 
 
@@ -47,10 +48,10 @@ async def set_language(update: Update, context: Ctx) -> None:
     data = codec.decode(query.data)
     language = data.arg(0) if data else ""
     if language not in ("ru", "en"):
-        await query.answer(t(context.lang, "fallback.stale"))
+        await answer(query, t(context.lang, "fallback.stale"))
         return
     await context.services.users.set_language(context.user.id, language)
-    await query.answer(t(language, "lang.set"))
+    await answer(query, t(language, "lang.set"))
     refreshed = await context.services.users.get(context.user.id)
     context.user = refreshed or context.user
     await show_menu(update, context)

@@ -15,6 +15,7 @@ from trt_local.bot import codec
 from trt_local.bot.context import Ctx
 from trt_local.bot.handlers import fallback
 from trt_local.bot.handlers.catalog import model_from_button
+from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.media_input import MediaRejected, receive_media
 from trt_local.bot.screens import send_menu, show
@@ -30,12 +31,14 @@ from trt_local.core.errors import (
     InsufficientFunds,
     JobLimitReached,
     ModelUnavailable,
+    PriceChanged,
 )
 from trt_local.core.inputs import InputType
 from trt_local.core.model_spec import ModelSpec
 from trt_local.core.money import format_money
+from trt_local.core.pricing import PriceSeen, QuoteBasis
 from trt_local.core.validation import validate_value
-from trt_local.core.wizard import Draft, main_path, next_input, previous_input
+from trt_local.core.wizard import Draft, main_path, media_seconds, next_input, previous_input
 
 
 def input_error_text(lang: str, error: InputError) -> str:
@@ -57,12 +60,18 @@ async def _current(context: Ctx) -> tuple[ModelSpec, Draft] | None:
 
 
 async def ask_next(
-    update: Update, context: Ctx, model: ModelSpec, draft: Draft, note: str | None = None
+    update: Update,
+    context: Ctx,
+    model: ModelSpec,
+    draft: Draft,
+    note: str | None = None,
+    *,
+    new: bool = False,
 ) -> None:
     """Show the next question, or the confirm screen when every needed input is there."""
     spec = next_input(model, draft)
     if spec is None:
-        await show_confirm(update, context, model, draft, note)
+        await show_confirm(update, context, model, draft, note, new=new)
         return
     text = step_text(context.lang, model, spec, draft)
     await show(
@@ -70,6 +79,7 @@ async def ask_next(
         context,
         f"{note}\n\n{text}" if note else text,
         step_keyboard(context.lang, model, spec, draft),
+        new=new,
     )
 
 
@@ -84,10 +94,11 @@ async def show_confirm(
 ) -> None:
     assert context.user is not None
     services = context.services
-    quote = await services.generation.quote(context.user, model.id, draft.values)
+    seconds = media_seconds(model, draft)
+    quote = await services.generation.quote(context.user, model.id, draft.values, seconds)
     balance = await services.billing.balance(context.user.id)
     text, markup = confirm_screen(
-        context.lang, model, draft, quote, balance, services.settings.prices.currency
+        context.lang, model, draft, quote, balance, services.settings.prices.currency, seconds
     )
     await show(update, context, f"{note}\n\n{text}" if note else text, markup, new=new)
 
@@ -112,9 +123,9 @@ async def _draft_for_button(
     data = codec.decode(query.data)
     current = await _current(context)
     if data is None or current is None or current[1].nonce != data.arg(0):
-        await query.answer(t(context.lang, "fallback.stale"))
+        await answer(query, t(context.lang, "fallback.stale"))
         return None
-    await query.answer()
+    await answer(query)
     return current[0], current[1], data
 
 
@@ -220,36 +231,52 @@ async def on_media(update: Update, context: Ctx) -> None:
             return
         model, draft = current
         try:
-            url = await receive_media(update.message, spec, context)
+            received = await receive_media(update.message, model, spec, context)
         except MediaRejected as rejected:
             await ask_next(
                 update, context, model, draft, t(context.lang, rejected.key, **rejected.params)
             )
             return
         if spec.type is InputType.IMAGE_URLS:
-            urls = (*draft.values.get(spec.name, ()), url)
+            urls = (*draft.values.get(spec.name, ()), received.url)
             draft = draft.with_value(spec.name, urls)
             if spec.max_items is None or len(urls) < spec.max_items:
                 draft = draft.edit(spec.name)  # keep collecting until Done
         else:
-            draft = draft.with_value(spec.name, url)
+            draft = draft.with_media(spec.name, received.url, received.seconds)
         await context.services.drafts.save(context.user.id, draft)
         await ask_next(update, context, model, draft)
 
 
+def _price_seen(data: codec.Callback) -> PriceSeen | None:
+    """The price the confirm button was shown with (``go|nonce|minor|basis``)."""
+    minor, basis = data.arg(1), data.arg(2)
+    if not minor.isdigit() or basis not in {b.value for b in QuoteBasis}:
+        return None
+    return PriceSeen(int(minor), QuoteBasis(basis))
+
+
 async def on_confirm(update: Update, context: Ctx) -> None:
-    """Confirm: charge and queue the job (once, however many times the button is tapped)."""
+    """Confirm: charge and queue the job (once, however many times the button is tapped).
+
+    The charge is the price the button showed; if it changed since, the user sees the new price.
+    """
     query = update.callback_query
     assert query is not None and context.user is not None and update.effective_chat is not None
     data = codec.decode(query.data)
     current = await _current(context)
     if data is None or current is None or current[1].nonce != data.arg(0):
-        await query.answer(
-            t(context.lang, "confirm.duplicate" if current is None else "fallback.stale")
+        await answer(
+            query, t(context.lang, "confirm.duplicate" if current is None else "fallback.stale")
         )
         return
     model, draft = current
     lang = context.lang
+    seen = _price_seen(data)
+    if seen is None:  # a button without a price (from an older release): show the price first
+        await answer(query)
+        await show_confirm(update, context, model, draft)
+        return
     currency = context.services.settings.prices.currency
     nav = with_nav([], lang, "cnf", draft.nonce)
     try:
@@ -260,29 +287,35 @@ async def on_confirm(update: Update, context: Ctx) -> None:
             values=draft.values,
             ref=f"{context.user.id}-{draft.nonce}",
             status_message_id=query.message.message_id if query.message else None,
+            media_seconds=media_seconds(model, draft),
+            expected=seen,
         )
+    except PriceChanged:
+        await answer(query)
+        await show_confirm(update, context, model, draft, t(lang, "confirm.price_changed"))
+        return
     except InsufficientFunds as short:
-        await query.answer()
+        await answer(query)
         missing = format_money(short.missing_minor, currency, lang)
         await show(update, context, t(lang, "confirm.insufficient", missing=missing), nav)
         return
     except JobLimitReached as limit:
-        await query.answer()
-        key = "confirm.limit_user" if limit.scope == "user" else "confirm.limit_global"
-        await show(update, context, t(lang, key, limit=limit.limit), nav)
+        await answer(query)
+        # Only the per-user cap refuses: beyond the global cap a job waits in the queue.
+        await show(update, context, t(lang, "confirm.limit_user", limit=limit.limit), nav)
         return
     except ModelUnavailable:
-        await query.answer(t(lang, "confirm.unavailable"), show_alert=True)
+        await answer(query, t(lang, "confirm.unavailable"), show_alert=True)
         await context.services.drafts.clear(context.user.id)
         await send_menu(update, context, t(lang, "confirm.unavailable"))
         return
     except InputError as error:
-        await query.answer()
+        await answer(query)
         await show_confirm(update, context, model, draft, input_error_text(lang, error))
         return
     if job.duplicate:
-        await query.answer(t(lang, "confirm.duplicate"))
+        await answer(query, t(lang, "confirm.duplicate"))
         return
-    await query.answer()
+    await answer(query)
     await context.services.drafts.clear(context.user.id)
     await show(update, context, t(lang, "job.queued", title=escape(model.title)))
