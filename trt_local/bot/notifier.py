@@ -1,9 +1,9 @@
 """The Telegram side of the engine's Notifier port: status edits, result delivery, alerts.
 
 Status edits are paced to one per 3 s per chat (Telegram's per-chat limit is about 1 msg/s and
-progress is not worth spending it on); the final "done/failed" edit waits out the pause instead of
-being dropped, and never raises: the result is out by then, and a lost edit must not make anyone
-send it again. Results go out one part at a time (the engine records each part before the next):
+progress is not worth spending it on); the final "done/failed" edit waits out the pause, and a
+RetryAfter or a network error a few times, instead of being dropped, and never raises: the result
+is out by then, and a lost edit must not make anyone send it again. Results go out one part at a time (the engine records each part before the next):
 photo/video/audio when Telegram accepts them as such, else a document, over 50 MB a link.
 """
 
@@ -42,6 +42,8 @@ from trt_local.services.ports import (
 log = logging.getLogger("trt.bot.notifier")
 
 EDIT_INTERVAL_S = 3.0
+FINAL_EDIT_ATTEMPTS = 3  # a final edit told to wait or cut off is tried this often in all
+FINAL_RETRY_PAUSE_S = 1.0  # pause before trying a final edit again after a network error
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDES = 10_000
 PHOTO_MAX_RATIO = 20
@@ -112,24 +114,50 @@ class TelegramNotifier:
                 if not final:
                     return  # the next progress tick will show the news
                 await asyncio.sleep(EDIT_INTERVAL_S - since)
-            self._last_edit[job.chat_id] = self._clock()
-            try:
-                if job.status_message_id is None:
-                    raise BadRequest("message to edit not found")
-                await self._bot.edit_message_text(
-                    text, chat_id=job.chat_id, message_id=job.status_message_id, reply_markup=markup
-                )
-            except BadRequest as exc:
-                if "not modified" in str(exc).lower():
+            for attempt in range(1, FINAL_EDIT_ATTEMPTS + 1):
+                self._last_edit[job.chat_id] = self._clock()
+                try:
+                    await self._edit_or_say(job, text, markup, final=final)
                     return
-                if final:  # the status message is gone: the outcome still has to be said
-                    await self._send_quietly(job.chat_id, text, markup)
-            except Forbidden:
-                log.info("user of job %s blocked the bot", job.id)
-            except NetworkError as exc:
-                if final:
-                    raise DeliveryError(str(exc)) from None
-                log.info("progress edit for job %s failed: %s", job.id, exc)
+                except BadRequest:
+                    raise  # a refusal (BadRequest is a NetworkError to PTB): no use repeating
+                except (RetryAfter, NetworkError) as exc:
+                    # Still told to wait after the rate limiter's own retries, or the connection
+                    # failed. Progress skips this tick; the outcome (done, or failed and
+                    # refunded) must reach the user, so it waits and tries again. Repeating an
+                    # edit is safe: one that did land answers "not modified".
+                    if not final:
+                        log.info("progress edit for job %s skipped: %s", job.id, exc)
+                        return
+                    wait = (
+                        _seconds(exc.retry_after)
+                        if isinstance(exc, RetryAfter)
+                        else FINAL_RETRY_PAUSE_S
+                    )
+                    if attempt == FINAL_EDIT_ATTEMPTS:
+                        raise DeliveryError(str(exc), retry_after=wait) from None
+                    log.info(
+                        "final edit for job %s failed (%s); again in %.0f s", job.id, exc, wait
+                    )
+                    await asyncio.sleep(wait)
+
+    async def _edit_or_say(
+        self, job: JobView, text: str, markup: InlineKeyboardMarkup | None, *, final: bool
+    ) -> None:
+        """Edit the status message; a final text whose message is gone goes out as a new one."""
+        try:
+            if job.status_message_id is None:
+                raise BadRequest("message to edit not found")
+            await self._bot.edit_message_text(
+                text, chat_id=job.chat_id, message_id=job.status_message_id, reply_markup=markup
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            if final:  # the status message is gone: the outcome still has to be said
+                await self._send_quietly(job.chat_id, text, markup)
+        except Forbidden:
+            log.info("user of job %s blocked the bot", job.id)
 
     async def _send_quietly(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
@@ -184,8 +212,8 @@ class TelegramNotifier:
             text += "\n" + t(lang, "job.free_returned")
         try:
             await self._edit_status(job, text, self._final_markup(lang, job), final=True)
-        except DeliveryError:
-            log.warning("could not tell the user of job %s that it failed", job.id)
+        except (DeliveryError, TelegramError) as exc:
+            log.warning("could not tell the user of job %s that it failed: %s", job.id, exc)
 
     async def alert_admins(self, alert: AdminAlert) -> None:
         for admin_id in self._admin_ids():
