@@ -117,6 +117,21 @@ async def test_a_network_error_on_the_failure_notice_is_retried_and_said_once(
     assert ledger(tmp_path / "trt.db", 6208)[-1] == ("refund", PRICE)
 
 
+async def test_retry_after_on_an_admin_alert_is_honoured_and_the_alert_arrives_once(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    clock, sandbox = JumpClock(), KieSandbox(speed=0)
+    sandbox.fail_next("create", 401, times=10)
+    emu.inject("sendMessage", faults.retry_after(1), times=3, when=said_in("Kie.ai problem"))
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox):
+        person = await paid_job(emu, clock, 6209)
+        failed = await person.wait("did not work")
+        assert "temporarily unavailable" in failed.content and REFUNDED in failed.content
+        await emu.user(ADMIN).wait_for(lambda m: "Kie.ai problem" in m.content, timeout=10)
+    assert len(alerts(emu)) == 1
+    assert ledger(tmp_path / "trt.db", 6209)[-1] == ("refund", PRICE)
+
+
 async def test_a_user_who_blocked_the_bot_gets_nothing_more_and_the_job_counts_as_delivered(
     emu: TelegramEmulator, tmp_path: Path
 ) -> None:
