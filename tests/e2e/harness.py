@@ -119,3 +119,30 @@ def consistency_violations(database: Path) -> list[str]:
         f"ledger {kind} {ref!r} has no job" for ref in by_ref for kind, _, _ in by_ref[ref]
     ]
     return problems
+
+
+def ledger(database: Path, user_id: int) -> list[tuple[str, int]]:
+    """The user's ledger rows (kind, amount) in order."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return conn.execute(
+            "SELECT kind, amount_minor FROM ledger WHERE user_id = ? ORDER BY id", (user_id,)
+        ).fetchall()
+
+
+def job_statuses(database: Path, user_id: int) -> list[str]:
+    """The statuses of the user's jobs, oldest first."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        rows = conn.execute("SELECT status FROM jobs WHERE user_id = ? ORDER BY id", (user_id,))
+        return [status for (status,) in rows]
+
+
+def times_said(emu: TelegramEmulator, chat_id: int, phrase: str) -> int:
+    """How many sends and edits to ``chat_id`` the bot made with ``phrase`` in the text (each
+    attempt counts, so a notice said twice is caught even when it edits the same message)."""
+    return sum(
+        1
+        for call in emu.calls
+        if call.method in ("sendMessage", "editMessageText")
+        and call.params.get("chat_id") == str(chat_id)
+        and phrase in call.params.get("text", "")
+    )

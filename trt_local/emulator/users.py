@@ -257,6 +257,14 @@ class EmulatedUser:
         """Pay an invoice: pre-checkout query, wait for the bot's answer, then the payment."""
         return await pay_invoice(self._emu, self._chat, invoice_message_id, timeout)
 
+    async def delete(self, message_id: int) -> None:
+        """Delete a message for both sides, as a user may in a private chat: the bot's later
+        edits of it fail with "message to edit not found"."""
+        if self._chat.messages.pop(message_id, None) is None:
+            raise EmulatorError(f"there is no message #{message_id} to delete")
+        self._state.changed("delete", self.profile.id, message_id=message_id)
+        await self._emu.commit()
+
     async def block(self) -> None:
         """The user blocks the bot: sends to this chat now fail with 403."""
         await self._set_blocked(True)
