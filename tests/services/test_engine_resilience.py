@@ -15,7 +15,7 @@ from trt_local.kie import KieClient, KieSandbox
 from trt_local.services.billing import Billing
 from trt_local.services.engine import Engine, EngineLimits
 from trt_local.services.generation import GenerationService
-from trt_local.services.ports import AlertCode, FailureReason, JobView, Refund
+from trt_local.services.ports import AlertCode, DeliveryError, FailureReason, JobView, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserView
 from trt_local.storage.db import Database
@@ -133,3 +133,31 @@ async def test_a_hanging_failure_notice_stalls_no_other_job_and_is_sent_after_a_
     await again.resume()
     await again.notices.drain()
     assert len(notifier.failed) == 1
+
+
+class CannotTell(RecordingNotifier):
+    """Telegram keeps failing the failure notice (after the bot's own retries)."""
+
+    async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
+        raise DeliveryError("Timed out")
+
+
+async def test_a_failure_notice_that_never_got_through_is_sent_after_a_restart(
+    db: Database,
+    kie: KieClient,
+    settings: RuntimeSettings,
+    make_engine: MakeEngine,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    make_user: MakeUser,
+) -> None:
+    engine = Engine(db, kie, CannotTell(), settings, clock=clock, sleep=clock.sleep)
+    generation = GenerationService(db, settings, engine.settlement, clock=clock, wake=engine.wake)
+    job = await confirm(generation, await make_user(403, balance=5000), "untold")
+    assert await generation.fail_and_refund(job.id, FailureReason.UPSTREAM_FAILED, "test")
+    await engine.notices.drain()
+
+    restarted = make_engine()  # the recording notifier: this time Telegram answers
+    await restarted.resume()
+    await restarted.notices.drain()
+    assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]

@@ -226,7 +226,10 @@ class TelegramNotifier:
         try:
             await self._edit_status(job, text, self._final_markup(lang, job), final=True)
         except (DeliveryError, TelegramError) as exc:
-            log.warning("could not tell the user of job %s that it failed: %s", job.id, exc)
+            if isinstance(exc, TelegramError) and _gone(exc):
+                return  # nobody to tell: the refund is on their balance and in the history
+            # Raised on: the job stays unnotified and the notice goes out again after a restart.
+            raise DeliveryError(f"could not tell the user of job {job.id}: {exc}") from None
 
     async def alert_admins(self, alert: AdminAlert) -> None:
         for admin_id in self._admin_ids():
