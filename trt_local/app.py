@@ -28,6 +28,9 @@ from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
+from trt_local.services.pending_input import PendingInput
+from trt_local.services.promo import PromoService
+from trt_local.services.referrals import ReferralService
 from trt_local.services.registry import Services
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stats import StatsService
@@ -35,6 +38,7 @@ from trt_local.services.users import UserService
 from trt_local.storage.db import Database
 from trt_local.storage.drafts import DraftsRepo
 from trt_local.storage.inbox import InboxRepo
+from trt_local.storage.pending_input import PendingInputRepo
 from trt_local.storage.users import UsersRepo
 
 log = logging.getLogger("trt.app")
@@ -162,7 +166,10 @@ class TrtApp:
             upload_base=settings.kie_upload_base,
             transport=self.kie_sandbox,
         )
-        users = UserService(UsersRepo(db), admin_ids=settings.admin_ids, clock=clock)
+        referrals = ReferralService(db, runtime, clock=clock)
+        users = UserService(
+            UsersRepo(db), admin_ids=settings.admin_ids, clock=clock, on_created=referrals.welcome
+        )
 
         async def language_of(user_id: int) -> str:
             user = await users.get(user_id)
@@ -177,6 +184,7 @@ class TrtApp:
         )
         engine = Engine(db, self.kie, notifier, runtime, clock=clock)
         drafts = DraftService(DraftsRepo(db), clock)
+        pending_input = PendingInput(PendingInputRepo(db), clock=clock)
         generation = GenerationService(
             db, runtime, engine.settlement, clock=clock, wake=engine.wake
         )
@@ -190,10 +198,14 @@ class TrtApp:
             engine=engine,
             admin=AdminService(db, users, generation, runtime, clock=clock),
             stats=StatsService(db, runtime, self.kie, clock=clock),
+            promo=PromoService(db, runtime, clock=clock),
+            referrals=referrals,
+            pending_input=pending_input,
             clock=clock,
             support_contact=settings.support_contact,
         )
         services.flow_resetters.append(drafts.clear)
+        services.flow_resetters.append(pending_input.clear)
         return services
 
     def _bot(self) -> object:

@@ -78,6 +78,16 @@ def money_invariant_violations(database: Path) -> list[tuple[int, int, int]]:
         ).fetchall()
 
 
+def free_grant_violations(database: Path) -> list[tuple[int, int, int]]:
+    """Users whose granted free generations are not the sum of their grants (must be empty)."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return conn.execute(
+            "SELECT u.id, u.bonus_free, COALESCE(SUM(g.amount), 0) AS total "
+            "FROM users u LEFT JOIN free_grants g ON g.user_id = u.id "
+            "GROUP BY u.id HAVING u.bonus_free != total"
+        ).fetchall()
+
+
 def consistency_violations(database: Path) -> list[str]:
     """Everything a crash must not leave behind, one sentence each (must always be empty).
 

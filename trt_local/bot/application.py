@@ -24,12 +24,23 @@ from telegram.request import BaseRequest, HTTPXRequest
 from trt_local.bot import (
     codec,
     texts_generate,  # noqa: F401 - registers the generation texts
+    texts_promo,  # noqa: F401 - registers the promo and referral texts
 )
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import BotData, Ctx
-from trt_local.bot.handlers import account, catalog, fallback, history, menu, wizard
+from trt_local.bot.handlers import (
+    account,
+    catalog,
+    fallback,
+    history,
+    menu,
+    promo,
+    referrals,
+    wizard,
+)
 from trt_local.bot.handlers.errors import on_error
 from trt_local.bot.handlers.gate import Gate
+from trt_local.bot.handlers.pending_input import PendingInputRouter
 from trt_local.bot.inbox import InboxApplication, InboxRequest, PollStatusCallback
 from trt_local.services.registry import Services
 from trt_local.storage.inbox import InboxRepo
@@ -43,6 +54,8 @@ COMMANDS = {
         ("start", "Main menu"),
         ("balance", "Balance and free generations"),
         ("history", "My generations"),
+        ("invite", "Invite friends"),
+        ("promo", "Enter a promo code"),
         ("help", "What the bot does"),
         ("language", "Change the language"),
         ("cancel", "Cancel the current action"),
@@ -51,6 +64,8 @@ COMMANDS = {
         ("start", "Главное меню"),
         ("balance", "Баланс и бесплатные генерации"),
         ("history", "Мои генерации"),
+        ("invite", "Пригласить друзей"),
+        ("promo", "Ввести промокод"),
         ("help", "Что умеет бот"),
         ("language", "Сменить язык"),
         ("cancel", "Отменить текущее действие"),
@@ -102,12 +117,16 @@ def build_application(
 
 
 def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # type: ignore[type-arg]
-    """All handlers, in one ordered place. Group -1 gates; group 0 has features, then fallbacks."""
+    """All handlers, in one ordered place. Group -2 gates; group -1 routes answers to questions a
+    feature asked; group 0 has features, then fallbacks."""
     gate = Gate(
         messages=AntiFlood(rate=1.5, burst=5, clock=clock),
         callbacks=AntiFlood(rate=2.0, burst=6, clock=clock),
     )
-    app.add_handler(TypeHandler(Update, gate), group=-1)
+    app.add_handler(TypeHandler(Update, gate), group=-2)
+    pending = PendingInputRouter({promo.PENDING_KIND: promo.on_code})
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, pending.on_text), group=-1)
+    app.add_handler(CallbackQueryHandler(pending.on_press), group=-1)
 
     app.add_handler(CommandHandler("start", menu.start))
     app.add_handler(CommandHandler("help", menu.help_command))
@@ -123,6 +142,12 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(CommandHandler("balance", account.balance))
     app.add_handler(CommandHandler("topup", account.topup))
     app.add_handler(CommandHandler("history", history.history))
+    # Money in: promo codes (admins create them) and invitations.
+    app.add_handler(CommandHandler("promo", promo.promo_command))
+    app.add_handler(CommandHandler("promo_new", promo.promo_new))
+    app.add_handler(CommandHandler("promo_list", promo.promo_list))
+    app.add_handler(CommandHandler("promo_off", promo.promo_off))
+    app.add_handler(CommandHandler("invite", referrals.invite))
     for action, callback in (
         ("gen", catalog.categories),
         ("cat", catalog.category),
@@ -134,6 +159,8 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         ("hshow", history.show_again),
         ("again", history.again),
         ("bal", account.balance),
+        ("promo", promo.promo_button),
+        ("invite", referrals.invite),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action in ("opt", "skip", "done", "wbk", "edl", "edi", "cnf"):

@@ -12,6 +12,9 @@ from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
+from trt_local.services.pending_input import PendingInput
+from trt_local.services.promo import PromoService
+from trt_local.services.referrals import ReferralService
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stats import StatsService
 from trt_local.services.users import UserService
@@ -30,6 +33,9 @@ class Services:
     engine: Engine
     admin: AdminService
     stats: StatsService
+    promo: PromoService
+    referrals: ReferralService
+    pending_input: PendingInput
     clock: Callable[[], float]
     support_contact: str = ""
     # Features with per-user in-progress state (the wizard) register how to drop it here.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trt_local.storage.users import UserRecord, UsersRepo
+from trt_local.storage.users import OnCreated, UserRecord, UsersRepo
 
 LANGUAGES = ("ru", "en")
 # Telegram language codes whose speakers are best served by the Russian texts.
@@ -28,15 +28,22 @@ class UserView:
     is_admin: bool
     blocked: bool
     balance_minor: int
+    is_new: bool = False  # this update is the first the bot has seen from the user
 
 
 class UserService:
     def __init__(
-        self, repo: UsersRepo, *, admin_ids: frozenset[int], clock: Callable[[], float]
+        self,
+        repo: UsersRepo,
+        *,
+        admin_ids: frozenset[int],
+        clock: Callable[[], float],
+        on_created: OnCreated | None = None,
     ) -> None:
         self._repo = repo
         self._admin_ids = admin_ids
         self._clock = clock
+        self._on_created = on_created  # the welcome bonus, in the transaction creating the user
 
     def _view(self, record: UserRecord) -> UserView:
         return UserView(
@@ -46,6 +53,7 @@ class UserService:
             is_admin=record.is_admin or record.id in self._admin_ids,
             blocked=record.blocked,
             balance_minor=record.balance_minor,
+            is_new=record.created,
         )
 
     async def seen(
@@ -57,6 +65,7 @@ class UserService:
         last_name: str | None = None,
         language_code: str | None = None,
     ) -> UserView:
+        """Record contact with a user; ``is_new`` when this call created them."""
         record = await self._repo.touch(
             user_id,
             username=username,
@@ -64,6 +73,7 @@ class UserService:
             last_name=last_name,
             tg_language=language_code,
             now=self._clock(),
+            on_created=self._on_created,
         )
         return self._view(record)
 
