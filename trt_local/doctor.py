@@ -34,6 +34,13 @@ def run_doctor(paths: Paths, env: Mapping[str, str]) -> int:
         f"{len(settings.admin_ids)} admin(s), kie {'sandbox' if settings.sandbox else 'live'}, "
         f"config file {paths.config_file}"
     )
+    from trt_local.storage.access import StorageUnavailable, check_writable
+
+    try:
+        check_writable(settings.paths.data_dir, settings.paths.database)
+    except StorageUnavailable as exc:
+        print(f"FAIL database: {exc}")
+        return 2
     checks = asyncio.run(_checks(settings))
     for check in checks:
         mark = "FAIL" if not check.ok else "warn" if check.warning else "ok  "
