@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from trt_local.config import ConfigError, load_settings
     from trt_local.lock import AlreadyRunning
     from trt_local.paths import resolve_paths
+    from trt_local.storage.access import StorageUnavailable, check_writable
 
     env = dict(os.environ)
     paths = resolve_paths(env, home=args.home)
@@ -89,11 +90,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_CONFIG
         settings = load_settings(paths, env, flags=flags)
+        check_writable(settings.paths.data_dir, settings.paths.database)
         from trt_local.runner import run_bot
 
         return run_bot(settings, headless=headless)
     except ConfigError as exc:
         print(f"trt: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageUnavailable as exc:  # a read-only data folder or a full disk
+        print(f"trt: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except AlreadyRunning as exc:
         print(f"trt: {exc}", file=sys.stderr)

@@ -28,6 +28,7 @@ from trt_local.kie import KieSandbox
 from trt_local.lock import InstanceLock
 from trt_local.logs import setup_logging
 from trt_local.paths import resolve_paths
+from trt_local.storage.access import check_writable
 
 if TYPE_CHECKING:
     from tui.navigation import ScreenSpec
@@ -96,6 +97,8 @@ def demo_home(home: Path | None) -> Iterator[Path]:
 
 
 def run_demo(home: Path | None, *, headless: bool) -> int:
+    if home is not None:  # a read-only folder or a full disk: StorageUnavailable, exit 2
+        check_writable(home, demo_settings(home).paths.database)
     with demo_home(home) as folder:
         world = build_demo(folder)
         paths = world.app.settings.paths

@@ -183,6 +183,19 @@ class EmulatedUser:
         extra = {"width": width, "height": height, "duration": duration}
         return await self._post(self._captioned({"video": media_json(stored, extra)}, caption))
 
+    async def send_location(
+        self, latitude: float, longitude: float, horizontal_accuracy: float | None = None
+    ) -> ChatMessage:
+        """A shared map point (the paperclip's Location); Telegram checks the coordinates."""
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError("a location needs -90 <= latitude <= 90 and -180 <= longitude <= 180")
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if horizontal_accuracy is not None:
+            if not 0 <= horizontal_accuracy <= 1500:
+                raise ValueError("horizontal_accuracy is 0-1500 metres")
+            location["horizontal_accuracy"] = horizontal_accuracy
+        return await self._post({"location": location})
+
     @staticmethod
     def _captioned(body: dict[str, Any], caption: str | None) -> dict[str, Any]:
         return {**body, "caption": caption} if caption else body

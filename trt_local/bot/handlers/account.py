@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from trt_local.bot.codec import parse_number
 from trt_local.bot.context import Ctx
 from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import with_nav
@@ -40,7 +41,9 @@ async def topup(update: Update, context: Ctx) -> None:
         return
     args = context.args or []
     usage = t(lang, "topup.usage")
-    if len(args) < 2 or not args[0].isdigit():
+    # "²" and "٧" pass isdigit(); ids past 64 bits cannot be looked up: both get the usage.
+    user_id = parse_number(args[0]) if args else None
+    if len(args) < 2 or user_id is None:
         await update.message.reply_text(usage)
         return
     try:
@@ -51,7 +54,6 @@ async def topup(update: Update, context: Ctx) -> None:
     if amount <= 0:
         await update.message.reply_text(usage)
         return
-    user_id = int(args[0])
     target = await context.services.users.get(user_id)
     if target is None:
         await update.message.reply_text(t(lang, "topup.unknown_user", user=user_id))

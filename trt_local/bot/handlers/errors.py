@@ -1,4 +1,8 @@
-"""The error handler: log first with an error id, then tell the user that id."""
+"""The error handler: log first with an error id, then tell the user that id.
+
+A write the database refused (disk full, read-only) is not a bug: its transaction was rolled back,
+so the user is told the bot cannot save right now and nothing was charged.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from trt_local.bot.context import Ctx
 from trt_local.bot.texts import t
+from trt_local.storage.access import storage_failure
 
 log = logging.getLogger("trt.bot.errors")
 
@@ -43,9 +48,9 @@ async def on_error(update: object, context: Ctx) -> None:
         # Already answered, or too old: the message below still explains.
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
+    refused_write = context.error is not None and storage_failure(context.error) is not None
+    key = "error.storage" if refused_write else "error.generic"
     try:
-        await context.bot.send_message(
-            update.effective_chat.id, t(lang, "error.generic", error_id=error_id)
-        )
+        await context.bot.send_message(update.effective_chat.id, t(lang, key, error_id=error_id))
     except (NetworkError, TelegramError) as exc:
         log.warning("could not tell the user about error %s: %s", error_id, exc)
