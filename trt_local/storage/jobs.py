@@ -235,6 +235,10 @@ class JobsRepo:
         async with self._db.transaction() as tx:
             return await update_tx(tx, job_id, expect=expect, now=now, **fields)
 
+    async def by_ref(self, ref: str) -> JobRecord | None:
+        row = await self._db.fetch_one("SELECT * FROM jobs WHERE ref = ?", (ref,))
+        return None if row is None else JobRecord.from_row(row)
+
     async def claim(
         self, job_id: int, *, expect: JobStatus, now: float, **fields: Any
     ) -> JobRecord | None:
