@@ -257,6 +257,19 @@ class EmulatedUser:
         """Pay an invoice: pre-checkout query, wait for the bot's answer, then the payment."""
         return await pay_invoice(self._emu, self._chat, invoice_message_id, timeout)
 
+    async def redeliver(self, message_id: int) -> int:
+        """One of this user's messages reaches the bot again, as a new update; returns its id.
+
+        What a duplicate delivery looks like to the bot (the inbox cannot tell it by update id):
+        a ``successful_payment`` seen twice must still credit once.
+        """
+        message = self._chat.messages.get(message_id)
+        if message is None or message.get("from", {}).get("id") != self.profile.id:
+            raise EmulatorError(f"message #{message_id} is not this user's")
+        update = self._state.push_update("message", message)
+        await self._emu.commit()
+        return int(update["update_id"])
+
     async def block(self) -> None:
         """The user blocks the bot: sends to this chat now fail with 403."""
         await self._set_blocked(True)
