@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import JumpClock, running_bot
-from tests.e2e.journeys import Person
-from tests.e2e.test_stars import new_invoice
+from tests.e2e.journeys import Person, new_invoice
 from trt_local.bot.balance_view import what
 from trt_local.bot.texts import t
 from trt_local.emulator import TelegramEmulator

@@ -10,7 +10,7 @@ from pathlib import Path
 from telegram import LabeledPrice
 
 from tests.e2e.harness import JumpClock, running_bot
-from tests.e2e.journeys import Person
+from tests.e2e.journeys import Person, new_invoice
 from trt_local.app import TrtApp
 from trt_local.emulator import ChatEvent, ChatMessage, TelegramEmulator, faults
 from trt_local.kie import KieSandbox
@@ -49,15 +49,6 @@ async def settled(emu: TelegramEmulator, app: TrtApp) -> None:
     await emu.wait_until(lambda: True if emu.pending_updates == 0 and emu.is_polling else None, 5)
     assert app.application is not None
     await app.application.update_queue.join()
-
-
-async def new_invoice(person: Person, top_up: str, preset: str) -> ChatMessage:
-    """/balance → Top up → a preset; returns the invoice the bot sent for it."""
-    before = max((m.message_id for m in person.user.messages), default=0)
-    await person.send("/balance")
-    await person.press(top_up, (await person.wait_button(top_up)).message_id)
-    await person.press(preset)
-    return await person.user.wait_for(lambda m: m.media_kind == "invoice" and m.message_id > before)
 
 
 async def open_invoice(person: Person, preset: str) -> ChatMessage:

@@ -130,12 +130,16 @@ def _forget_awaited(app: Application) -> Callable[[int], Awaitable[None]]:  # ty
 def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # type: ignore[type-arg]
     """All handlers, in one ordered place.
 
-    Group -1 gates; group 0 has features, then fallbacks; group 1 only tidies up after a press.
+    Group -2 forgets an awaited answer on a button press; group -1 gates; group 0 has the
+    features, then the fallbacks.
     """
     gate = Gate(
         messages=AntiFlood(rate=1.5, burst=5, clock=clock),
         callbacks=AntiFlood(rate=2.0, burst=6, clock=clock),
     )
+    # Any button but "Other amount" forgets an awaited amount, before anything else runs, so a
+    # later text can never be taken for it (a press the gate drops counts too: the user moved on).
+    app.add_handler(CallbackQueryHandler(awaiting.keeper("tpc")), group=-2)
     app.add_handler(TypeHandler(Update, gate), group=-1)
 
     # Payments first: Telegram waits seconds at most for the pre-checkout answer, and a paid
@@ -173,8 +177,6 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
             filters.TEXT & ~filters.COMMAND & awaiting.Awaiting(app, topup.AMOUNT), topup.on_amount
         )
     )
-    # Group 1, after the feature handlers: any other button forgets the awaited amount.
-    app.add_handler(CallbackQueryHandler(awaiting.keeper("tpc")), group=1)
 
     # Generation: catalog → model card → wizard → confirm; history.
     app.add_handler(CommandHandler("history", history.history))

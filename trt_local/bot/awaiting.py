@@ -46,14 +46,13 @@ class Awaiting(filters.MessageFilter):
 
 
 def keeper(*actions: str) -> Any:
-    """A callback handler (in a later group) that forgets the question on any other button."""
+    """A callback handler (in a group of its own) that forgets the question on any other button."""
 
     async def forget_on_press(update: Update, context: Ctx) -> None:
         query = update.callback_query
         data = codec.decode(query.data) if query is not None else None
-        if data is not None and data.action in actions:
+        if (data is not None and data.action in actions) or update.effective_user is None:
             return
-        if context.user_data is not None:
-            context.user_data.pop(KEY, None)
+        forget_in(context.application, update.effective_user.id)  # creates no per-user state
 
     return forget_on_press
