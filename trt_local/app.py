@@ -19,9 +19,11 @@ from telegram.request import BaseRequest
 from trt_local.bot.application import build_application, publish_commands
 from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
+from trt_local.bot.stars_refunds import TelegramStarsRefunds
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox
+from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
 from trt_local.services.drafts import DraftService
@@ -33,6 +35,7 @@ from trt_local.services.promo import PromoService
 from trt_local.services.referrals import ReferralService
 from trt_local.services.registry import Services
 from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
 from trt_local.services.users import UserService
 from trt_local.storage.db import Database
@@ -201,8 +204,11 @@ class TrtApp:
             promo=PromoService(db, runtime, clock=clock),
             referrals=referrals,
             pending_input=pending_input,
+            account=AccountService(db, runtime, generation, clock=clock),
+            stars=StarsService(db, runtime, TelegramStarsRefunds(self._bot), clock=clock),
             clock=clock,
             support_contact=settings.support_contact,
+            terms_text=settings.terms_text,
         )
         services.flow_resetters.append(drafts.clear)
         services.flow_resetters.append(pending_input.clear)

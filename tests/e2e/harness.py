@@ -18,7 +18,9 @@ from trt_local.paths import resolve_paths
 TOKEN = "123456:DEMO-token-for-tests"
 
 
-def make_settings(home: Path, *, admin_ids: Iterable[int] = (), support: str = "") -> Settings:
+def make_settings(
+    home: Path, *, admin_ids: Iterable[int] = (), support: str = "", terms: str = ""
+) -> Settings:
     return Settings(
         paths=resolve_paths({}, home=home),
         telegram_token=TOKEN,
@@ -27,6 +29,7 @@ def make_settings(home: Path, *, admin_ids: Iterable[int] = (), support: str = "
         admin_ids=frozenset(admin_ids),
         sandbox=True,
         support_contact=support,
+        terms_text=terms,
     )
 
 
@@ -38,9 +41,10 @@ async def running_bot(
     admin_ids: Iterable[int] = (),
     clock: Callable[[], float] | None = None,
     support: str = "",
+    terms: str = "",
     sandbox: KieSandbox | None = None,
 ) -> AsyncIterator[TrtApp]:
-    settings = make_settings(home, admin_ids=admin_ids, support=support)
+    settings = make_settings(home, admin_ids=admin_ids, support=support, terms=terms)
     app = TrtApp(
         settings,
         requests=(EmulatorRequest(emu), EmulatorRequest(emu)),

@@ -138,3 +138,15 @@ def next_step(app: TrtApp, clock: JumpClock, seconds: float = 6) -> None:
     clock.jump(seconds)
     assert app.services is not None
     app.services.engine.wake()
+
+
+async def new_invoice(person: Person, top_up: str, preset: str) -> ChatMessage:
+    """/balance → Top up → a preset; returns the invoice the bot sent for it."""
+    before = max((m.message_id for m in person.user.messages), default=0)
+    await person.send("/balance")
+    screen = await person.user.wait_for(
+        lambda m: m.message_id > before and top_up in m.button_texts
+    )
+    await person.press(top_up, screen.message_id)
+    await person.press(preset)
+    return await person.user.wait_for(lambda m: m.media_kind == "invoice" and m.message_id > before)

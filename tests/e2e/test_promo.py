@@ -147,7 +147,7 @@ async def test_moving_on_forgets_the_question(emu: TelegramEmulator, tmp_path: P
         await eve.user.press_data(codec.encode("promo"), message_id=menu.message_id)
         asked = await eve.wait("Send the promo code")
         await eve.press("« Back", asked.message_id)  # back to the balance screen
-        await eve.wait("Your balance")
+        await eve.wait("💰 Balance:")
         eve.user.mark_read()
         await eve.send("GIFT")
         assert "I understand menu buttons" in (await eve.user.next_message()).content

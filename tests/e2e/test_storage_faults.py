@@ -143,7 +143,7 @@ async def test_a_full_disk_at_confirm_charges_nothing_and_the_bot_recovers(
                 lambda m: m.message_id > refused.message_id and "cannot save" in m.content
             )
             await admin.send("/balance")  # and serves everyone else's reads
-            await admin.wait("Your balance: ₽0")
+            await admin.wait("💰 Balance: ₽0")
             assert _rows(database, "SELECT COUNT(*) FROM jobs") == [(0,)]
 
         await ann.press_prefix("✅ Confirm")  # on the same screen: the draft was kept

@@ -112,3 +112,15 @@ def test_demo_needs_no_token_or_key(tmp_path: Path) -> None:
 def test_redacted_token_keeps_only_a_hint() -> None:
     assert redact_token(TOKEN) == "123…:***"
     assert "AAH" not in redact_token(TOKEN)
+
+
+def test_payment_terms_come_from_the_payments_section(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1"}
+    assert settings_for(tmp_path, env).terms_text == ""  # the bot's built-in terms then
+    (tmp_path / "config.toml").write_text(
+        '[payments]\nterms = """\nBe nice.\nNo refunds of spent money.\n"""\n'
+    )
+    assert settings_for(tmp_path, env).terms_text == "Be nice.\nNo refunds of spent money."
+    (tmp_path / "config.toml").write_text("payments = 3\n")
+    with pytest.raises(ConfigError, match=r"\[payments\] must be a table"):
+        settings_for(tmp_path, env)

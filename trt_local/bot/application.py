@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -16,26 +16,32 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    PreCheckoutQueryHandler,
     TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
 from trt_local.bot import (
+    awaiting,
     codec,
     texts_generate,  # noqa: F401 - registers the generation texts
+    texts_money,  # noqa: F401 - registers the balance and payment texts
     texts_promo,  # noqa: F401 - registers the promo and referral texts
 )
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import BotData, Ctx
 from trt_local.bot.handlers import (
     account,
+    balance,
     catalog,
     fallback,
     history,
     menu,
     promo,
     referrals,
+    stars,
+    topup,
     wizard,
 )
 from trt_local.bot.handlers.errors import on_error
@@ -59,6 +65,8 @@ COMMANDS = {
         ("help", "What the bot does"),
         ("language", "Change the language"),
         ("cancel", "Cancel the current action"),
+        ("paysupport", "Payment support and refunds"),
+        ("terms", "Terms of use"),
     ],
     "ru": [
         ("start", "Главное меню"),
@@ -69,6 +77,8 @@ COMMANDS = {
         ("help", "Что умеет бот"),
         ("language", "Сменить язык"),
         ("cancel", "Отменить текущее действие"),
+        ("paysupport", "Вопросы об оплате и возвраты"),
+        ("terms", "Условия использования"),
     ],
 }
 
@@ -112,21 +122,41 @@ def build_application(
     application = builder.build()
     assert isinstance(application, InboxApplication)
     application.bot_data.services = services
+    # A command forgets a typed answer the bot was waiting for, like it resets the wizard.
+    services.flow_resetters.append(_forget_awaited(application))
     register_handlers(application, clock)
     return application
 
 
+def _forget_awaited(app: Application) -> Callable[[int], Awaitable[None]]:  # type: ignore[type-arg]
+    async def forget(user_id: int) -> None:
+        awaiting.forget_in(app, user_id)
+
+    return forget
+
+
 def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # type: ignore[type-arg]
-    """All handlers, in one ordered place. Group -2 gates; group -1 routes answers to questions a
-    feature asked; group 0 has features, then fallbacks."""
+    """All handlers, in one ordered place.
+
+    Group -3 forgets an awaited amount on a button press; group -2 gates; group -1 routes answers
+    to questions a feature asked; group 0 has the features, then the fallbacks.
+    """
     gate = Gate(
         messages=AntiFlood(rate=1.5, burst=5, clock=clock),
         callbacks=AntiFlood(rate=2.0, burst=6, clock=clock),
     )
+    # Any button but "Other amount" forgets an awaited amount, before anything else runs, so a
+    # later text can never be taken for it (a press the gate drops counts too: the user moved on).
+    app.add_handler(CallbackQueryHandler(awaiting.keeper("tpc")), group=-3)
     app.add_handler(TypeHandler(Update, gate), group=-2)
     pending = PendingInputRouter({promo.PENDING_KIND: promo.on_code})
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, pending.on_text), group=-1)
     app.add_handler(CallbackQueryHandler(pending.on_press), group=-1)
+
+    # Payments first: Telegram waits seconds at most for the pre-checkout answer, and a paid
+    # message must reach the credit whatever else is going on.
+    app.add_handler(PreCheckoutQueryHandler(stars.pre_checkout))
+    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, stars.successful_payment))
 
     app.add_handler(CommandHandler("start", menu.start))
     app.add_handler(CommandHandler("help", menu.help_command))
@@ -138,9 +168,28 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(CallbackQueryHandler(menu.language_command, pattern=codec.pattern("lang")))
     app.add_handler(CallbackQueryHandler(menu.set_language, pattern=codec.pattern("setlang")))
 
-    # Generation: catalog → model card → wizard → confirm; history; balance; admin top-up.
-    app.add_handler(CommandHandler("balance", account.balance))
+    # Money in: balance, top-up with Stars, payment support, terms; admin top-up and refund.
+    app.add_handler(CommandHandler("balance", balance.balance))
+    app.add_handler(CommandHandler("paysupport", stars.paysupport))
+    app.add_handler(CommandHandler("terms", stars.terms))
     app.add_handler(CommandHandler("topup", account.topup))
+    app.add_handler(CommandHandler("refund_stars", stars.refund_stars))
+    for action, callback in (
+        ("bal", balance.balance),
+        ("bhist", balance.history),
+        ("topup", topup.topup),
+        ("tpa", topup.preset),
+        ("tpc", topup.other_amount),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
+    # The typed amount after "Other amount", ahead of the wizard's text handler.
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & awaiting.Awaiting(app, topup.AMOUNT), topup.on_amount
+        )
+    )
+
+    # Generation: catalog → model card → wizard → confirm; history.
     app.add_handler(CommandHandler("history", history.history))
     # Money in: promo codes (admins create them) and invitations.
     app.add_handler(CommandHandler("promo", promo.promo_command))
@@ -158,7 +207,6 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         ("job", history.job_card),
         ("hshow", history.show_again),
         ("again", history.again),
-        ("bal", account.balance),
         ("promo", promo.promo_button),
         ("invite", referrals.invite),
     ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_CEILING, Decimal
 from enum import StrEnum
 from typing import NamedTuple
@@ -195,6 +195,13 @@ def local_day(now: datetime, tz: str | tzinfo) -> date:
 def quota_day(now: float, settings: PriceSettings) -> str:
     """The free-quota day (``YYYY-MM-DD``) of the timestamp ``now`` in the configured zone."""
     return local_day(datetime.fromtimestamp(now, UTC), settings.timezone).isoformat()
+
+
+def next_quota_reset(now: float, settings: PriceSettings) -> float:
+    """When the free quota of the day of ``now`` renews: the next midnight in the configured zone."""
+    zone = ZoneInfo(settings.timezone)
+    today = local_day(datetime.fromtimestamp(now, UTC), zone)
+    return datetime.combine(today + timedelta(days=1), time.min, zone).timestamp()
 
 
 def _is_time_zone(name: object) -> bool:

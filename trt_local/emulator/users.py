@@ -278,6 +278,19 @@ class EmulatedUser:
         self._state.changed("delete", self.profile.id, message_id=message_id)
         await self._emu.commit()
 
+    async def redeliver(self, message_id: int) -> int:
+        """One of this user's messages reaches the bot again, as a new update; returns its id.
+
+        What a duplicate delivery looks like to the bot (the inbox cannot tell it by update id):
+        a ``successful_payment`` seen twice must still credit once.
+        """
+        message = self._chat.messages.get(message_id)
+        if message is None or message.get("from", {}).get("id") != self.profile.id:
+            raise EmulatorError(f"message #{message_id} is not this user's")
+        update = self._state.push_update("message", message)
+        await self._emu.commit()
+        return int(update["update_id"])
+
     async def block(self) -> None:
         """The user blocks the bot: sends to this chat now fail with 403."""
         await self._set_blocked(True)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from trt_local.core.model_spec import Catalog
+from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
 from trt_local.services.drafts import DraftService
@@ -16,6 +17,7 @@ from trt_local.services.pending_input import PendingInput
 from trt_local.services.promo import PromoService
 from trt_local.services.referrals import ReferralService
 from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
 from trt_local.services.users import UserService
 
@@ -36,8 +38,11 @@ class Services:
     promo: PromoService
     referrals: ReferralService
     pending_input: PendingInput
+    account: AccountService
+    stars: StarsService
     clock: Callable[[], float]
     support_contact: str = ""
+    terms_text: str = ""  # /terms; the built-in terms when empty
     # Features with per-user in-progress state (the wizard) register how to drop it here.
     flow_resetters: list[FlowResetter] = field(default_factory=list)
 

@@ -1,4 +1,4 @@
-"""Balance for users; /topup for admins (until payments exist, admins credit users by hand)."""
+"""/topup for admins: credit money a user paid outside the bot (the Balance screen is balance.py)."""
 
 from __future__ import annotations
 
@@ -6,30 +6,9 @@ from telegram import Update
 
 from trt_local.bot.codec import parse_number
 from trt_local.bot.context import Ctx
-from trt_local.bot.harmless import answer
-from trt_local.bot.keyboards import with_nav
-from trt_local.bot.screens import show
 from trt_local.bot.texts import t
 from trt_local.core.errors import AmountError
 from trt_local.core.money import format_money, parse_amount
-
-
-async def balance(update: Update, context: Ctx) -> None:
-    """The Balance button and /balance."""
-    assert context.user is not None
-    if update.callback_query:
-        await answer(update.callback_query)
-    services = context.services
-    amount = await services.billing.balance(context.user.id)
-    quote_free = await services.generation.free_left(context.user.id)
-    currency = services.settings.prices.currency
-    text = t(
-        context.lang,
-        "balance.text",
-        balance=format_money(amount, currency, context.lang),
-        free_left=quote_free,
-    )
-    await show(update, context, text, with_nav([], context.lang))
 
 
 async def topup(update: Update, context: Ctx) -> None:

@@ -52,6 +52,15 @@ class Gate:
             # A command always preempts an unfinished wizard.
             await context.services.reset_user_flow(tg_user.id)
         if context.user.blocked and not context.user.is_admin:
+            if update.pre_checkout_query is not None:
+                # Refused here, not left unanswered: Telegram then tells the user why.
+                await update.pre_checkout_query.answer(
+                    ok=False, error_message=t(context.lang, "blocked")
+                )
+                raise ApplicationHandlerStop
+            if message is not None and message.successful_payment is not None:
+                # Telegram has taken the Stars already: record them, so they can be refunded.
+                return
             if query is not None:
                 await answer(query, t(context.lang, "blocked"), show_alert=True)
             elif message is not None:
