@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import pytest
 
 from trt_local.services.billing import Billing
+from trt_local.services.referrals import ReferralService
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stars import (
     INVOICE_TTL_S,
@@ -212,3 +213,29 @@ async def test_recent_lists_stars_payments_newest_first(
     opened = await stars.open_topup(ann, 10_000)
     assert [p.id for p in await stars.recent()] == [opened.payment_id, first]
     assert [p.id for p in await stars.recent(statuses=("paid",))] == [first]
+
+
+async def test_an_invited_users_stars_top_up_pays_the_inviter_their_share_once(
+    db: Database,
+    settings: RuntimeSettings,
+    telegram: FakeTelegram,
+    billing: Billing,
+    clock: FakeClock,
+    make_user: MakeUser,
+) -> None:
+    referrals = ReferralService(db, settings, clock=clock)
+    stars = StarsService(
+        db, settings, telegram, clock=clock, commission=referrals.commission_for_topup
+    )
+    await settings.update_money_in(referral_commission_pct=10)
+    await make_user(450)
+    friend = await make_user(451)
+    await referrals.attribute(451, await referrals.code_for(450))
+
+    invoice = await stars.open_topup(friend, 10_000)
+    first = await stars.record_payment(friend, invoice.payload, "charge-450", invoice.stars)
+    again = await stars.record_payment(friend, invoice.payload, "charge-450", invoice.stars)
+
+    assert first.commission is not None and first.commission.referrer_id == 450
+    assert (first.commission.amount_minor, again.commission) == (1_000, None)
+    assert await billing.balance(450) == 1_000 and await billing.balance(451) == 10_000

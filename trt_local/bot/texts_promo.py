@@ -59,6 +59,7 @@ RU = {
     "referral.joined_plain": "🎁 Вы пришли по приглашению.",
     "referral.told": "🎉 {name} пришёл(-ла) по вашей ссылке. Вам начислено: {gift}.",
     "referral.told_plain": "🎉 {name} пришёл(-ла) по вашей ссылке.",
+    "referral.commission": "🎁 Ваш приглашённый пополнил баланс — вам начислено {amount}. Баланс: {balance}.",
     "welcome.gift": "🎁 Приветственный подарок: {gift}.",
 }
 
@@ -114,6 +115,7 @@ EN = {
     "referral.joined_plain": "🎁 You came by an invitation.",
     "referral.told": "🎉 {name} joined by your link. Credited to you: {gift}.",
     "referral.told_plain": "🎉 {name} joined by your link.",
+    "referral.commission": "🎁 Someone you invited topped up: {amount} is yours. Balance: {balance}.",
     "welcome.gift": "🎁 A welcome gift: {gift}.",
 }
 

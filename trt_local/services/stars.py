@@ -17,7 +17,7 @@ reached through the :class:`StarsRefunds` port, which the bot implements.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
@@ -26,6 +26,7 @@ from typing import Protocol
 import aiosqlite
 
 from trt_local.core.errors import DomainError, InsufficientFunds
+from trt_local.services.referrals import Commission
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserView
 from trt_local.storage import payments
@@ -33,6 +34,10 @@ from trt_local.storage.db import Database
 from trt_local.storage.ledger import post
 from trt_local.storage.payments import PaymentRecord, PaymentsRepo
 
+# The referral commission, credited inside the top-up's own transaction (services.referrals).
+CommissionHook = Callable[
+    [aiosqlite.Connection, int, str, int, float], Awaitable[Commission | None]
+]
 log = logging.getLogger("trt.stars")
 
 CURRENCY = "XTR"
@@ -123,6 +128,7 @@ class Receipt:
     stars: int
     balance_minor: int  # after the credit
     credited: bool  # False: this charge was recorded before, nothing changed
+    commission: Commission | None = None  # the inviter's share, to tell them
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +152,12 @@ class StarsService:
         refunds: StarsRefunds,
         *,
         clock: Callable[[], float],
+        commission: CommissionHook | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._refunds = refunds
+        self._commission = commission
         self._repo = PaymentsRepo(db)
         self._clock = clock
 
@@ -235,10 +243,13 @@ class StarsService:
                 reason=f"Telegram Stars, payment {payment_id}",
             )
             assert after is not None, "the charge id is UNIQUE in payments and in the ledger"
+            share = None
+            if self._commission is not None:  # the inviter's share, in the same transaction
+                share = await self._commission(tx, user.id, f"stars:{charge_id}", amount, now)
         log.info(
             "Stars payment %s: user %s +%d (%d XTR)", payment_id, user.id, amount, total_amount
         )
-        return Receipt(payment_id, amount, total_amount, after, True)
+        return Receipt(payment_id, amount, total_amount, after, True, share)
 
     async def refund(self, actor_id: int, payment_id: int, reason: str = "") -> StarsRefund:
         """Give a Stars payment back: Telegram returns the Stars, the ledger takes the money back.

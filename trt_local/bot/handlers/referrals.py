@@ -16,7 +16,7 @@ from trt_local.bot.keyboards import with_nav
 from trt_local.bot.screens import show
 from trt_local.bot.texts import t
 from trt_local.core.money import format_money
-from trt_local.services.referrals import DEEP_LINK_PREFIX, code_from_start_payload
+from trt_local.services.referrals import DEEP_LINK_PREFIX, Commission, code_from_start_payload
 
 log = logging.getLogger(__name__)
 
@@ -108,3 +108,22 @@ async def _tell_inviter(context: Ctx, inviter_id: int, amount_minor: int, free: 
     except (Forbidden, BadRequest) as exc:
         # The inviter blocked the bot or deleted the chat: the bonus stands, the news cannot go.
         log.info("could not tell user %s about their invitee: %s", inviter_id, exc)
+
+
+async def tell_commission(context: Ctx, commission: Commission | None) -> None:
+    """Tell an inviter their share of an invited user's top-up (after it was committed)."""
+    if commission is None:
+        return
+    inviter = await context.services.users.get(commission.referrer_id)
+    lang = inviter.language if inviter else "en"
+    currency = context.services.settings.prices.currency
+    text = t(
+        lang,
+        "referral.commission",
+        amount=format_money(commission.amount_minor, currency, lang),
+        balance=format_money(commission.balance_minor, currency, lang),
+    )
+    try:
+        await context.bot.send_message(commission.referrer_id, text)
+    except (Forbidden, BadRequest) as exc:
+        log.info("could not tell user %s about their commission: %s", commission.referrer_id, exc)

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from trt_local.bot.context import Ctx
-from trt_local.bot.handlers import fallback
+from trt_local.bot.handlers import fallback, referrals
 from trt_local.bot.keyboards import button, with_nav
 from trt_local.bot.texts import t
 from trt_local.core.money import format_money
@@ -64,6 +64,7 @@ async def successful_payment(update: Update, context: Ctx) -> None:
     await message.reply_text(
         text, reply_markup=with_nav([[button(t(lang, "btn.balance"), "bal")]], lang)
     )
+    await referrals.tell_commission(context, receipt.commission)
 
 
 async def paysupport(update: Update, context: Ctx) -> None:
