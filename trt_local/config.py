@@ -46,6 +46,7 @@ class Settings:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     sandbox: bool = False
     support_contact: str = ""
+    payment_details: str = ""  # manual transfers are on when set; the text users are shown
     demo: bool = False
 
     @property
@@ -88,6 +89,7 @@ def load_settings(
     file = read_config_file(paths.config_file)
     tg = _section(file, "telegram")
     kie = _section(file, "kie")
+    payments = _section(file, "payments")
 
     def pick(flag: str, env_name: str, section: dict[str, Any], key: str, default: Any) -> Any:
         if flags.get(flag) is not None:
@@ -141,6 +143,9 @@ def load_settings(
         admin_ids=parse_admin_ids(pick("admins", "TRT_ADMIN_IDS", tg, "admin_ids", "")),
         sandbox=sandbox or demo,
         support_contact=str(tg.get("support", "")),
+        payment_details=str(
+            pick("payment_details", "TRT_PAYMENT_DETAILS", payments, "details", "")
+        ).strip(),
         demo=demo,
     )
 
