@@ -18,7 +18,9 @@ from trt_local.paths import resolve_paths
 TOKEN = "123456:DEMO-token-for-tests"
 
 
-def make_settings(home: Path, *, admin_ids: Iterable[int] = (), support: str = "") -> Settings:
+def make_settings(
+    home: Path, *, admin_ids: Iterable[int] = (), support: str = "", payment_details: str = ""
+) -> Settings:
     return Settings(
         paths=resolve_paths({}, home=home),
         telegram_token=TOKEN,
@@ -27,6 +29,7 @@ def make_settings(home: Path, *, admin_ids: Iterable[int] = (), support: str = "
         admin_ids=frozenset(admin_ids),
         sandbox=True,
         support_contact=support,
+        payment_details=payment_details,
     )
 
 
@@ -39,8 +42,11 @@ async def running_bot(
     clock: Callable[[], float] | None = None,
     support: str = "",
     sandbox: KieSandbox | None = None,
+    payment_details: str = "",
 ) -> AsyncIterator[TrtApp]:
-    settings = make_settings(home, admin_ids=admin_ids, support=support)
+    settings = make_settings(
+        home, admin_ids=admin_ids, support=support, payment_details=payment_details
+    )
     app = TrtApp(
         settings,
         requests=(EmulatorRequest(emu), EmulatorRequest(emu)),

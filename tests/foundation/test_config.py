@@ -50,6 +50,7 @@ def test_all_documented_environment_variables_are_read(tmp_path: Path) -> None:
         "KIE_UPLOAD_BASE": "http://127.0.0.1:11",
         "TRT_ADMIN_IDS": "42",
         "TRT_SANDBOX": "1",
+        "TRT_PAYMENT_DETAILS": "Card 2200 0000 0000 0000",
     }
     s = settings_for(tmp_path, env)
     assert (s.telegram_api_base, s.telegram_file_base) == (
@@ -62,6 +63,7 @@ def test_all_documented_environment_variables_are_read(tmp_path: Path) -> None:
         "http://127.0.0.1:11",
     )
     assert s.admin_ids == {42} and s.sandbox
+    assert s.payment_details == "Card 2200 0000 0000 0000"
     assert set(s.secrets) == {TOKEN, "kie-secret"}
 
 

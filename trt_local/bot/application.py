@@ -24,10 +24,19 @@ from telegram.request import BaseRequest, HTTPXRequest
 from trt_local.bot import (
     codec,
     texts_generate,  # noqa: F401 - registers the generation texts
+    texts_transfers,  # noqa: F401 - registers the bank transfer texts
 )
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import BotData, Ctx
-from trt_local.bot.handlers import account, catalog, fallback, history, menu, wizard
+from trt_local.bot.handlers import (
+    account,
+    catalog,
+    fallback,
+    history,
+    menu,
+    transfers,
+    wizard,
+)
 from trt_local.bot.handlers.errors import on_error
 from trt_local.bot.handlers.gate import Gate
 from trt_local.bot.inbox import InboxApplication, InboxRequest, PollStatusCallback
@@ -102,7 +111,10 @@ def build_application(
 
 
 def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # type: ignore[type-arg]
-    """All handlers, in one ordered place. Group -1 gates; group 0 has features, then fallbacks."""
+    """All handlers, in one ordered place.
+
+    Group -1 gates; group 0 has features, then fallbacks; group 2 only tidies up after a press.
+    """
     gate = Gate(
         messages=AntiFlood(rate=1.5, burst=5, clock=clock),
         callbacks=AntiFlood(rate=2.0, burst=6, clock=clock),
@@ -138,13 +150,25 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action in ("opt", "skip", "done", "wbk", "edl", "edi", "cnf"):
         app.add_handler(CallbackQueryHandler(wizard.on_button, pattern=codec.pattern(action)))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, wizard.on_text))
+
+    # Manual bank transfers: the details ("xfer", from the top-up screen), the admins' review.
+    for action, callback in (
+        ("xfer", transfers.offer),
+        ("tra", transfers.approve),
+        ("trr", transfers.reject),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
+    # Typed text and files: a transfer's proof or reject reason when one is awaited (the wait is
+    # in SQLite, which a filter cannot read); everything else goes on to the wizard.
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, transfers.on_text))
     app.add_handler(
         MessageHandler(
             filters.PHOTO | filters.Document.ALL | filters.AUDIO | filters.VOICE | filters.VIDEO,
-            wizard.on_media,
+            transfers.on_media,
         )
     )
+    # Group 2, after everything: any other button forgets an awaited proof or reason.
+    app.add_handler(CallbackQueryHandler(transfers.forget_on_press), group=2)
 
     # Fallbacks last: within a group only the first matching handler runs.
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
