@@ -20,6 +20,7 @@ from trt_local.bot.application import build_application, publish_commands
 from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
 from trt_local.bot.stars_refunds import TelegramStarsRefunds
+from trt_local.bot.transfer_notifier import TelegramTransferNotifier
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox
@@ -37,6 +38,8 @@ from trt_local.services.registry import Services
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
+from trt_local.services.transfer_watch import TransferWatch
+from trt_local.services.transfers import TransferService
 from trt_local.services.users import UserService
 from trt_local.storage.db import Database
 from trt_local.storage.drafts import DraftsRepo
@@ -143,6 +146,7 @@ class TrtApp:
         await publish_commands(self.application)
         await self.application.start()
         await self.services.engine.start()  # resumes unfinished jobs
+        self.services.transfer_watch.start()  # sends what a stop kept from going out
         await self.application.replay_pending()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -191,6 +195,24 @@ class TrtApp:
         generation = GenerationService(
             db, runtime, engine.settlement, clock=clock, wake=engine.wake
         )
+        transfers = TransferService(
+            db,
+            runtime,
+            details=settings.payment_details,
+            clock=clock,
+            commission=referrals.commission_for_topup,
+        )
+        transfer_watch = TransferWatch(
+            transfers,
+            TelegramTransferNotifier(
+                lambda: self._bot(),
+                users,
+                currency=lambda: runtime.prices.currency,
+                support_contact=settings.support_contact,
+            ),
+            admin_ids=lambda: sorted(settings.admin_ids),
+            clock=clock,
+        )
         services = Services(
             users=users,
             drafts=drafts,
@@ -212,12 +234,15 @@ class TrtApp:
                 clock=clock,
                 commission=referrals.commission_for_topup,
             ),
+            transfers=transfers,
+            transfer_watch=transfer_watch,
             clock=clock,
             support_contact=settings.support_contact,
             terms_text=settings.terms_text,
         )
         services.flow_resetters.append(drafts.clear)
         services.flow_resetters.append(pending_input.clear)
+        services.flow_resetters.append(transfers.forget)
         return services
 
     def _bot(self) -> object:
@@ -260,6 +285,7 @@ class TrtApp:
             except TelegramError as exc:
                 log.warning("error while stopping the Telegram application: %s", exc)
         if self.services is not None:
+            await self.services.transfer_watch.stop()  # messages still owed go out next start
             await self.services.engine.stop()  # unfinished jobs resume on the next start
         if application is not None:
             try:

@@ -47,6 +47,7 @@ class Settings:
     sandbox: bool = False
     support_contact: str = ""
     terms_text: str = ""  # [payments] terms: shown by /terms (built-in terms when empty)
+    payment_details: str = ""  # manual transfers are on when set; the text users are shown
     demo: bool = False
 
     @property
@@ -144,6 +145,9 @@ def load_settings(
         sandbox=sandbox or demo,
         support_contact=str(tg.get("support", "")),
         terms_text=str(payments.get("terms", "")).strip(),
+        payment_details=str(
+            pick("payment_details", "TRT_PAYMENT_DETAILS", payments, "details", "")
+        ).strip(),
         demo=demo,
     )
 

@@ -19,7 +19,12 @@ TOKEN = "123456:DEMO-token-for-tests"
 
 
 def make_settings(
-    home: Path, *, admin_ids: Iterable[int] = (), support: str = "", terms: str = ""
+    home: Path,
+    *,
+    admin_ids: Iterable[int] = (),
+    support: str = "",
+    terms: str = "",
+    payment_details: str = "",
 ) -> Settings:
     return Settings(
         paths=resolve_paths({}, home=home),
@@ -30,6 +35,7 @@ def make_settings(
         sandbox=True,
         support_contact=support,
         terms_text=terms,
+        payment_details=payment_details,
     )
 
 
@@ -43,8 +49,11 @@ async def running_bot(
     support: str = "",
     terms: str = "",
     sandbox: KieSandbox | None = None,
+    payment_details: str = "",
 ) -> AsyncIterator[TrtApp]:
-    settings = make_settings(home, admin_ids=admin_ids, support=support, terms=terms)
+    settings = make_settings(
+        home, admin_ids=admin_ids, support=support, terms=terms, payment_details=payment_details
+    )
     app = TrtApp(
         settings,
         requests=(EmulatorRequest(emu), EmulatorRequest(emu)),

@@ -28,6 +28,7 @@ from trt_local.bot import (
     texts_generate,  # noqa: F401 - registers the generation texts
     texts_money,  # noqa: F401 - registers the balance and payment texts
     texts_promo,  # noqa: F401 - registers the promo and referral texts
+    texts_transfers,  # noqa: F401 - registers the bank transfer texts
 )
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import BotData, Ctx
@@ -42,6 +43,7 @@ from trt_local.bot.handlers import (
     referrals,
     stars,
     topup,
+    transfers,
     wizard,
 )
 from trt_local.bot.handlers.errors import on_error
@@ -139,7 +141,8 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     """All handlers, in one ordered place.
 
     Group -3 forgets an awaited amount on a button press; group -2 gates; group -1 routes answers
-    to questions a feature asked; group 0 has the features, then the fallbacks.
+    to questions a feature asked; group 0 has the features, then the fallbacks; group 2 only
+    tidies up after a press.
     """
     gate = Gate(
         messages=AntiFlood(rate=1.5, burst=5, clock=clock),
@@ -213,13 +216,25 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action in ("opt", "skip", "done", "wbk", "edl", "edi", "cnf"):
         app.add_handler(CallbackQueryHandler(wizard.on_button, pattern=codec.pattern(action)))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, wizard.on_text))
+
+    # Manual bank transfers: the details ("xfer", from the top-up screen), the admins' review.
+    for action, callback in (
+        ("xfer", transfers.offer),
+        ("tra", transfers.approve),
+        ("trr", transfers.reject),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
+    # Typed text and files: a transfer's proof or reject reason when one is awaited (the wait is
+    # in SQLite, which a filter cannot read); everything else goes on to the wizard.
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, transfers.on_text))
     app.add_handler(
         MessageHandler(
             filters.PHOTO | filters.Document.ALL | filters.AUDIO | filters.VOICE | filters.VIDEO,
-            wizard.on_media,
+            transfers.on_media,
         )
     )
+    # Group 2, after everything: any other button forgets an awaited proof or reason.
+    app.add_handler(CallbackQueryHandler(transfers.forget_on_press), group=2)
 
     # Fallbacks last: within a group only the first matching handler runs.
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))

@@ -21,6 +21,7 @@ from trt_local.emulator.state import CallbackQuery, ChatState, Profile
 if TYPE_CHECKING:
     from trt_local.emulator.world import TelegramEmulator
 
+_RESENDABLE = ("photo", "document", "video", "audio", "voice", "sticker")
 _STICKER_BYTES = b"RIFF\x1a\x00\x00\x00WEBPVP8 emulated-sticker"
 
 
@@ -199,6 +200,18 @@ class EmulatedUser:
     @staticmethod
     def _captioned(body: dict[str, Any], caption: str | None) -> dict[str, Any]:
         return {**body, "caption": caption} if caption else body
+
+    async def send_again(self, message_id: int, caption: str | None = None) -> ChatMessage:
+        """A new message with the file of an earlier one of this user's (the same screenshot
+        picked again or forwarded): Telegram gives it the same ``file_id`` and ``file_unique_id``.
+        """
+        earlier = self._chat.messages.get(message_id)
+        if earlier is None or earlier.get("from", {}).get("id") != self.profile.id:
+            raise EmulatorError(f"message #{message_id} is not this user's")
+        kind = next((k for k in _RESENDABLE if k in earlier), None)
+        if kind is None:
+            raise EmulatorError(f"message #{message_id} has no file to send again")
+        return await self._post(self._captioned({kind: earlier[kind]}, caption))
 
     async def press(self, button: str, message_id: int | None = None) -> str:
         """Press the inline button with this text or callback data; returns the query id.

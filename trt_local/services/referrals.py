@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiosqlite
@@ -67,6 +67,12 @@ class Commission:
     referrer_id: int
     amount_minor: int
     balance_minor: int  # the inviter's balance after it
+
+
+# ReferralService.commission_for_topup, as the top-up services call it inside their credit.
+CommissionHook = Callable[
+    [aiosqlite.Connection, int, str, int, float], Awaitable[Commission | None]
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from trt_local.services.referrals import ReferralService
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
+from trt_local.services.transfer_watch import TransferWatch
+from trt_local.services.transfers import TransferService
 from trt_local.services.users import UserService
 
 FlowResetter = Callable[[int], Awaitable[None]]
@@ -40,11 +42,18 @@ class Services:
     pending_input: PendingInput
     account: AccountService
     stars: StarsService
+    transfers: TransferService
+    transfer_watch: TransferWatch
     clock: Callable[[], float]
     support_contact: str = ""
     terms_text: str = ""  # /terms; the built-in terms when empty
     # Features with per-user in-progress state (the wizard) register how to drop it here.
     flow_resetters: list[FlowResetter] = field(default_factory=list)
+
+    @property
+    def payment_details(self) -> str:
+        """Where users send a bank transfer; empty: manual transfers are off."""
+        return self.transfers.details
 
     def catalog(self) -> Catalog:
         """The live catalog (admin on/off overrides applied)."""

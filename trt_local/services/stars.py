@@ -17,7 +17,7 @@ reached through the :class:`StarsRefunds` port, which the bot implements.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
@@ -26,7 +26,7 @@ from typing import Protocol
 import aiosqlite
 
 from trt_local.core.errors import DomainError, InsufficientFunds
-from trt_local.services.referrals import Commission
+from trt_local.services.referrals import Commission, CommissionHook
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserView
 from trt_local.storage import payments
@@ -34,10 +34,6 @@ from trt_local.storage.db import Database
 from trt_local.storage.ledger import post
 from trt_local.storage.payments import PaymentRecord, PaymentsRepo
 
-# The referral commission, credited inside the top-up's own transaction (services.referrals).
-CommissionHook = Callable[
-    [aiosqlite.Connection, int, str, int, float], Awaitable[Commission | None]
-]
 log = logging.getLogger("trt.stars")
 
 CURRENCY = "XTR"

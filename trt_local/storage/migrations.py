@@ -282,10 +282,36 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_referrer ON referrals(referrer_id)
 """
 
+M0006_TRANSFERS = """
+-- Manual transfers. payments.told is the status the user and the admins were last told about:
+-- a transfer whose status differs is owed a message (the proof to the admins, the outcome to the
+-- user), so a stop between a decision and its message loses nothing.
+ALTER TABLE payments ADD COLUMN told TEXT;
+CREATE INDEX payments_untold ON payments(id) WHERE method = 'transfer' AND told IS NOT status;
+
+-- Each admin's copy of a proof, updated with the outcome once someone decides.
+CREATE TABLE transfer_messages (
+    payment_id INTEGER NOT NULL REFERENCES payments(id),
+    admin_id   INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    PRIMARY KEY (payment_id, admin_id)
+);
+
+-- Whose next message the bot takes for a transfer: a user's proof, an admin's reject reason.
+CREATE TABLE transfer_waits (
+    user_id      INTEGER PRIMARY KEY,             -- a user, or an admin typing a reason
+    kind         TEXT NOT NULL CHECK (kind IN ('proof', 'reason')),
+    amount_minor INTEGER,                        -- proof: the amount the user is paying
+    payment_id   INTEGER REFERENCES payments(id), -- reason: the transfer being rejected
+    since        REAL NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
     M0003_JOB_STATUS_INDEX,
     M0004_NOTHING_LOST,
     M0005_MONEY_IN,
+    M0006_TRANSFERS,
 )

@@ -36,6 +36,7 @@ class PaymentRecord:
     created_at: float
     updated_at: float
     decided_at: float | None
+    told: str | None = None  # a transfer's status its user and admins were last told about
 
     @classmethod
     def from_row(cls, row: Row) -> PaymentRecord:
