@@ -4,7 +4,8 @@ Nothing leaves the process: the bot talks to an in-process :class:`TelegramEmula
 ``EmulatorRequest`` and to Kie through the sandbox transport; there is no token, key or network.
 The data lives in a temporary folder (deleted at exit) unless ``--home`` names one. You are the
 emulated user :data:`DEMO_USER_ID`, an admin of the demo bot. With a terminal the dashboard opens
-with an extra Chat screen; without one (piped), the bot runs headless until SIGTERM or SIGINT.
+with an extra Chat screen; without one (piped), the bot runs headless until SIGTERM or SIGINT
+(Ctrl+C; on Windows also Ctrl+Break or closing the console).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +28,7 @@ from trt_local.kie import KieSandbox
 from trt_local.lock import InstanceLock
 from trt_local.logs import setup_logging
 from trt_local.paths import resolve_paths
+from trt_local.platform_signals import HEADLESS, StopSignals
 
 if TYPE_CHECKING:
     from tui.navigation import ScreenSpec
@@ -138,9 +139,6 @@ async def _headless(world: DemoWorld) -> int:
     from tui.chat_files import ResultFiles
 
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     files = ResultFiles(world.emulator, world.results_dir)
 
     def save_results(event: ChatEvent) -> None:
@@ -149,11 +147,15 @@ async def _headless(world: DemoWorld) -> int:
                 log.info("result saved: %s", where)
 
     unsubscribe = world.emulator.on_change(save_results)
-    try:
-        await world.app.start()
-        log.info("demo bot @%s is running headless; stop it with SIGTERM", world.app.bot_username)
-        await stop.wait()
-    finally:
-        unsubscribe()
-        await world.app.stop()
+    with StopSignals(stop.set, HEADLESS):
+        try:
+            await world.app.start()
+            log.info(
+                "demo bot @%s is running headless; stop it with Ctrl+C or SIGTERM",
+                world.app.bot_username,
+            )
+            await stop.wait()
+        finally:
+            unsubscribe()
+            await world.app.stop()
     return 0

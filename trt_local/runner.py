@@ -2,7 +2,8 @@
 
 Both bot runners follow STACK-NOTES §3: the bot's ``stop()`` runs in ``finally`` and is safe after a
 partial start. Headless awaits a stop event set by SIGINT/SIGTERM. The dashboard (variant A) is
-awaited with SIGTERM/SIGHUP wired to its ``exit``; it starts the bot itself after its first frame
+awaited with SIGTERM/SIGHUP wired to its ``exit``; Windows' equivalents (Ctrl+Break, closing the
+console) are wired the same way by :mod:`trt_local.platform_signals`. The dashboard starts the bot itself after its first frame
 and shows a failed start instead of dying of it; its ``return_code`` is the exit status, so a
 crashed dashboard never exits 0 (P5). Under the dashboard nothing is written to the terminal.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from trt_local.config import ConfigError, Settings, redact_token
 from trt_local.lock import InstanceLock
 from trt_local.logs import RedactingFormatter, setup_logging
 from trt_local.paths import Paths
+from trt_local.platform_signals import DASHBOARD, HEADLESS, StopSignals
 
 if TYPE_CHECKING:
     from trt_local.app import TrtApp
@@ -54,28 +55,26 @@ async def run_headless(settings: Settings) -> int:
     from trt_local.app import TrtApp
 
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     app = TrtApp(settings)
-    try:
-        start = asyncio.create_task(app.start())
-        stopper = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait({start, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if start in done:
-            start.result()  # ConfigError (rejected token) propagates to the CLI → exit 2
-            await stop.wait()
-        else:
-            start.cancel()
-            await asyncio.gather(start, return_exceptions=True)
-    except ConfigError:
-        raise
-    except NetworkError as exc:
-        log.error("stopped before Telegram could be reached: %s", exc)
-    finally:
-        stopper.cancel()
-        await app.stop()
-        log.info("stopped")
+    with StopSignals(stop.set, HEADLESS):
+        try:
+            start = asyncio.create_task(app.start())
+            stopper = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait({start, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if start in done:
+                start.result()  # ConfigError (rejected token) propagates to the CLI → exit 2
+                await stop.wait()
+            else:
+                start.cancel()
+                await asyncio.gather(start, return_exceptions=True)
+        except ConfigError:
+            raise
+        except NetworkError as exc:
+            log.error("stopped before Telegram could be reached: %s", exc)
+        finally:
+            stopper.cancel()
+            await app.stop()
+            log.info("stopped")
     return 0
 
 
@@ -104,19 +103,14 @@ async def dashboard_session(
     root = logging.getLogger()
     root.addHandler(sink)
     dashboard = Dashboard(app, log_sink=sink, screens=screens)
-    loop = asyncio.get_running_loop()
     # Textual handles no signal itself (P6): SIGTERM/SIGHUP end it like ctrl+q, minus the question.
-    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    for sig in signals:
-        loop.add_signal_handler(sig, dashboard.exit)
-    try:
-        await dashboard.run_async(headless=headless)
-    finally:
-        for sig in signals:
-            loop.remove_signal_handler(sig)
-        await app.stop()
-        root.removeHandler(sink)
-        log.info("stopped")
+    with StopSignals(dashboard.exit, DASHBOARD):
+        try:
+            await dashboard.run_async(headless=headless)
+        finally:
+            await app.stop()
+            root.removeHandler(sink)
+            log.info("stopped")
     return dashboard.return_code or 0
 
 
