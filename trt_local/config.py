@@ -47,6 +47,7 @@ class Settings:
     sandbox: bool = False
     support_contact: str = ""
     demo: bool = False
+    update_check: bool = False  # ask GitHub for a newer release; off unless the operator says so
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -88,6 +89,7 @@ def load_settings(
     file = read_config_file(paths.config_file)
     tg = _section(file, "telegram")
     kie = _section(file, "kie")
+    updates = _section(file, "updates")
 
     def pick(flag: str, env_name: str, section: dict[str, Any], key: str, default: Any) -> Any:
         if flags.get(flag) is not None:
@@ -142,6 +144,9 @@ def load_settings(
         sandbox=sandbox or demo,
         support_contact=str(tg.get("support", "")),
         demo=demo,
+        update_check=_parse_bool(
+            "TRT_UPDATE_CHECK", pick("update_check", "TRT_UPDATE_CHECK", updates, "check", False)
+        ),
     )
 
 
