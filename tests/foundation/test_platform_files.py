@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import plistlib
 import stat
 import subprocess
 import sys
@@ -165,3 +166,12 @@ def test_the_refusal_reaches_a_cp1252_console_with_a_cyrillic_folder(
     assert code == EXIT_LOCKED
     assert "already running on the data folder" in said
     assert "\\u041f\\u0451\\u0442\\u0440 \\u0418\\u0432\\u0430\\u043d\\u043e\\u0432" in said
+
+
+def test_the_launchd_job_runs_the_headless_bot_and_stops_it_gently() -> None:
+    root = Path(__file__).resolve().parents[2]
+    with (root / "build" / "trt.plist").open("rb") as fh:
+        job = plistlib.load(fh)
+    assert job["ProgramArguments"] == ["/usr/local/bin/trt", "run", "--headless"]
+    assert job["KeepAlive"] == {"SuccessfulExit": False}  # a clean stop stays stopped
+    assert job["ExitTimeOut"] >= 10 and job["Umask"] == 0o077
