@@ -26,7 +26,7 @@ from trt_local.emulator import ChatEvent, EmulatedUser, TelegramEmulator
 from trt_local.emulator.request import BASE_FILE_URL, BASE_URL, EmulatorRequest
 from trt_local.kie import KieSandbox
 from trt_local.lock import InstanceLock
-from trt_local.logs import setup_logging
+from trt_local.logs import close_logging, setup_logging
 from trt_local.paths import resolve_paths
 from trt_local.platform_signals import HEADLESS, StopSignals
 
@@ -92,7 +92,9 @@ def demo_home(home: Path | None) -> Iterator[Path]:
         home.mkdir(parents=True, exist_ok=True)
         yield home
         return
-    with tempfile.TemporaryDirectory(prefix="trt-demo-") as folder:
+    # Windows refuses to delete a file something still holds (an antivirus scan, say): what is left
+    # in the temporary folder then is the OS's to clean, not a traceback at the end of the demo.
+    with tempfile.TemporaryDirectory(prefix="trt-demo-", ignore_cleanup_errors=True) as folder:
         yield Path(folder)
 
 
@@ -115,6 +117,7 @@ def run_demo(home: Path | None, *, headless: bool) -> int:
             return asyncio.run(dashboard_session(world.app, formatter, screens=screens))
         finally:
             lock.release()
+            close_logging()  # the log file is in the folder that is removed next
 
 
 def chat_screens(world: DemoWorld) -> tuple[ScreenSpec, ...]:
