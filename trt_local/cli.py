@@ -1,7 +1,8 @@
 """The ``trt`` command. Heavy imports happen after argument parsing so ``--version`` stays instant;
 ``--version --check`` asks GitHub for a newer release (trt_local.updates), nothing else does.
 
-Exit codes: 0 ok; 2 configuration error; 3 another instance holds the lock; 1 anything unexpected.
+Exit codes: 0 ok; 2 configuration error; 3 another instance holds the lock; 1 anything unexpected,
+or ``--version --check`` could not ask GitHub.
 """
 
 from __future__ import annotations

@@ -142,6 +142,8 @@ async def _headless(world: DemoWorld) -> int:
     from tui.chat_files import ResultFiles
 
     stop = asyncio.Event()
+    signals = StopSignals(stop.set, HEADLESS)
+    signals.install()
     files = ResultFiles(world.emulator, world.results_dir)
 
     def save_results(event: ChatEvent) -> None:
@@ -150,15 +152,12 @@ async def _headless(world: DemoWorld) -> int:
                 log.info("result saved: %s", where)
 
     unsubscribe = world.emulator.on_change(save_results)
-    with StopSignals(stop.set, HEADLESS):
-        try:
-            await world.app.start()
-            log.info(
-                "demo bot @%s is running headless; stop it with Ctrl+C or SIGTERM",
-                world.app.bot_username,
-            )
-            await stop.wait()
-        finally:
-            unsubscribe()
-            await world.app.stop()
+    try:
+        await world.app.start()
+        log.info("demo bot @%s is running headless; stop it with Ctrl+C", world.app.bot_username)
+        await stop.wait()
+    finally:
+        unsubscribe()
+        await world.app.stop()
+        signals.restore()
     return 0

@@ -8,8 +8,13 @@ is not a signal on Windows: a console control handler runs on a thread of its ow
 the process as soon as it returns (or after about 5 s), so that handler asks for the stop and then
 waits until the shutdown has finished. Signals a platform lacks are skipped.
 
-    with StopSignals(stop.set, HEADLESS):
-        ...  # run, then stop the bot; leaving the block restores the previous handlers
+    signals = StopSignals(stop.set, HEADLESS)
+    signals.install()
+    try:
+        ...  # run until stop is set
+    finally:
+        ...  # stop the bot
+        signals.restore()  # the previous handlers; a closing console may now let Windows end us
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 log = logging.getLogger("trt.signals")
@@ -54,7 +59,7 @@ class StopSignals:
         self._unhook: Callable[[], None] | None = None
         self._finished = threading.Event()
 
-    def __enter__(self) -> StopSignals:
+    def install(self) -> None:
         self._loop = loop = asyncio.get_running_loop()
         for name in self._names:
             signum = getattr(signal, name, None)
@@ -73,15 +78,11 @@ class StopSignals:
             except ValueError:
                 continue  # not the main thread
         self._unhook = console_hook(self.console_event)
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        assert self._loop is not None
+    def restore(self) -> None:
+        """Hand the signals back; call it once the shutdown is complete."""
+        if self._loop is None:
+            return  # never installed
         for signum in self._on_loop:
             self._loop.remove_signal_handler(signum)
         for signum, previous in reversed(self._replaced):

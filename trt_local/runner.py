@@ -2,8 +2,7 @@
 
 Both bot runners follow STACK-NOTES §3: the bot's ``stop()`` runs in ``finally`` and is safe after a
 partial start. Headless awaits a stop event set by SIGINT/SIGTERM. The dashboard (variant A) is
-awaited with SIGTERM/SIGHUP wired to its ``exit``; Windows' equivalents (Ctrl+Break, closing the
-console) are wired the same way by :mod:`trt_local.platform_signals`. The dashboard starts the bot itself after its first frame
+awaited with SIGTERM/SIGHUP wired to its ``exit``; it starts the bot itself after its first frame
 and shows a failed start instead of dying of it; its ``return_code`` is the exit status, so a
 crashed dashboard never exits 0 (P5). Under the dashboard nothing is written to the terminal.
 """
@@ -55,26 +54,28 @@ async def run_headless(settings: Settings) -> int:
     from trt_local.app import TrtApp
 
     stop = asyncio.Event()
+    signals = StopSignals(stop.set, HEADLESS)  # + Ctrl+Break and a closing console on Windows
+    signals.install()
     app = TrtApp(settings)
-    with StopSignals(stop.set, HEADLESS):
-        try:
-            start = asyncio.create_task(app.start())
-            stopper = asyncio.create_task(stop.wait())
-            done, _ = await asyncio.wait({start, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            if start in done:
-                start.result()  # ConfigError (rejected token) propagates to the CLI → exit 2
-                await stop.wait()
-            else:
-                start.cancel()
-                await asyncio.gather(start, return_exceptions=True)
-        except ConfigError:
-            raise
-        except NetworkError as exc:
-            log.error("stopped before Telegram could be reached: %s", exc)
-        finally:
-            stopper.cancel()
-            await app.stop()
-            log.info("stopped")
+    try:
+        start = asyncio.create_task(app.start())
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({start, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if start in done:
+            start.result()  # ConfigError (rejected token) propagates to the CLI → exit 2
+            await stop.wait()
+        else:
+            start.cancel()
+            await asyncio.gather(start, return_exceptions=True)
+    except ConfigError:
+        raise
+    except NetworkError as exc:
+        log.error("stopped before Telegram could be reached: %s", exc)
+    finally:
+        stopper.cancel()
+        await app.stop()
+        log.info("stopped")
+        signals.restore()
     return 0
 
 
@@ -103,14 +104,17 @@ async def dashboard_session(
     root = logging.getLogger()
     root.addHandler(sink)
     dashboard = Dashboard(app, log_sink=sink, screens=screens)
-    # Textual handles no signal itself (P6): SIGTERM/SIGHUP end it like ctrl+q, minus the question.
-    with StopSignals(dashboard.exit, DASHBOARD):
-        try:
-            await dashboard.run_async(headless=headless)
-        finally:
-            await app.stop()
-            root.removeHandler(sink)
-            log.info("stopped")
+    # Textual handles no signal itself (P6): SIGTERM/SIGHUP end it like ctrl+q, minus the question
+    # (on Windows: Ctrl+Break and a closing console).
+    signals = StopSignals(dashboard.exit, DASHBOARD)
+    signals.install()
+    try:
+        await dashboard.run_async(headless=headless)
+    finally:
+        await app.stop()
+        root.removeHandler(sink)
+        log.info("stopped")
+        signals.restore()
     return dashboard.return_code or 0
 
 

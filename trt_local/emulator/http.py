@@ -269,17 +269,18 @@ async def serve_forever(
     Prints one line with the base URLs (never the token) once it listens.
     """
     stop = stop or asyncio.Event()
+    signals = StopSignals(stop.set, HEADLESS)  # outside the main thread none: ``stop`` still works
+    signals.install()
     server = EmulatorServer(TelegramEmulator(token), port=port)
-    # Outside the main thread no signal reaches us; ``stop`` still works.
-    with StopSignals(stop.set, HEADLESS):
-        try:
-            await server.start()
-            print(
-                f"Telegram emulator listening: TRT_TELEGRAM_API_BASE={server.base_url} "
-                f"TRT_TELEGRAM_FILE_BASE={server.base_file_url}",
-                file=out or sys.stdout,
-                flush=True,
-            )
-            await stop.wait()
-        finally:
-            await server.stop()
+    try:
+        await server.start()
+        print(
+            f"Telegram emulator listening: TRT_TELEGRAM_API_BASE={server.base_url} "
+            f"TRT_TELEGRAM_FILE_BASE={server.base_file_url}",
+            file=out or sys.stdout,
+            flush=True,
+        )
+        await stop.wait()
+    finally:
+        await server.stop()
+        signals.restore()
