@@ -49,6 +49,7 @@ class Settings:
     terms_text: str = ""  # [payments] terms: shown by /terms (built-in terms when empty)
     payment_details: str = ""  # manual transfers are on when set; the text users are shown
     demo: bool = False
+    update_check: bool = False  # ask GitHub for a newer release; off unless the operator says so
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -91,6 +92,7 @@ def load_settings(
     tg = _section(file, "telegram")
     kie = _section(file, "kie")
     payments = _section(file, "payments")
+    updates = _section(file, "updates")
 
     def pick(flag: str, env_name: str, section: dict[str, Any], key: str, default: Any) -> Any:
         if flags.get(flag) is not None:
@@ -149,6 +151,9 @@ def load_settings(
             pick("payment_details", "TRT_PAYMENT_DETAILS", payments, "details", "")
         ).strip(),
         demo=demo,
+        update_check=_parse_bool(
+            "TRT_UPDATE_CHECK", pick("update_check", "TRT_UPDATE_CHECK", updates, "check", False)
+        ),
     )
 
 

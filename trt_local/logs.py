@@ -65,3 +65,12 @@ def setup_logging(
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.captureWarnings(True)
     return formatter
+
+
+def close_logging() -> None:
+    """Remove and close the root handlers: Windows cannot delete a folder (the demo's temporary
+    one) while the log file in it is still open."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -26,6 +25,7 @@ from trt_local.emulator.errors import EmulatedNetworkError
 from trt_local.emulator.forms import FormError, decode_body
 from trt_local.emulator.transport import Response, dispatch, error_response, parse_route
 from trt_local.emulator.world import TelegramEmulator
+from trt_local.platform_signals import HEADLESS, StopSignals
 
 _LOG = logging.getLogger(__name__)
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -269,14 +269,8 @@ async def serve_forever(
     Prints one line with the base URLs (never the token) once it listens.
     """
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    handled: list[signal.Signals] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(signum, stop.set)
-            handled.append(signum)
-        except (NotImplementedError, RuntimeError):
-            pass  # not the main thread / not supported here: ``stop`` still works
+    signals = StopSignals(stop.set, HEADLESS)  # outside the main thread none: ``stop`` still works
+    signals.install()
     server = EmulatorServer(TelegramEmulator(token), port=port)
     try:
         await server.start()
@@ -289,5 +283,4 @@ async def serve_forever(
         await stop.wait()
     finally:
         await server.stop()
-        for signum in handled:
-            loop.remove_signal_handler(signum)
+        signals.restore()
