@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from trt_local.core.model_spec import Catalog
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
+from trt_local.services.errors import ErrorLog
+from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
 from trt_local.services.pending_input import PendingInput
@@ -36,6 +39,9 @@ class Services:
     promo: PromoService
     referrals: ReferralService
     pending_input: PendingInput
+    errors: ErrorLog
+    exports: Exporter
+    credit_watch: CreditWatch
     clock: Callable[[], float]
     support_contact: str = ""
     # Features with per-user in-progress state (the wizard) register how to drop it here.
