@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 
+from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest
 
+from trt_local.bot.admin_alerts import CreditAlerts
 from trt_local.bot.application import build_application, publish_commands
 from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
@@ -24,11 +26,15 @@ from trt_local.bot.transfer_notifier import TelegramTransferNotifier
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox
+from trt_local.logs import RedactingFormatter
 from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
+from trt_local.services.errors import ErrorLog
+from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
 from trt_local.services.pending_input import PendingInput
@@ -41,8 +47,10 @@ from trt_local.services.stats import StatsService
 from trt_local.services.transfer_watch import TransferWatch
 from trt_local.services.transfers import TransferService
 from trt_local.services.users import UserService
+from trt_local.storage.bot_state import BotStateRepo
 from trt_local.storage.db import Database
 from trt_local.storage.drafts import DraftsRepo
+from trt_local.storage.errors import ErrorsRepo
 from trt_local.storage.inbox import InboxRepo
 from trt_local.storage.pending_input import PendingInputRepo
 from trt_local.storage.users import UsersRepo
@@ -143,10 +151,11 @@ class TrtApp:
         )
         await self._initialize(self.application)
         self.bot_username = self.application.bot.username
-        await publish_commands(self.application)
+        await publish_commands(self.application, self.services)
         await self.application.start()
         await self.services.engine.start()  # resumes unfinished jobs
         self.services.transfer_watch.start()  # sends what a stop kept from going out
+        self.services.credit_watch.start()
         await self.application.replay_pending()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -189,7 +198,19 @@ class TrtApp:
             currency=lambda: runtime.prices.currency,
             clock=clock,
         )
-        engine = Engine(db, self.kie, notifier, runtime, clock=clock)
+        # Stored tracebacks are redacted as the log is: no token or key reaches the database.
+        errors = ErrorLog(
+            ErrorsRepo(db), redact=RedactingFormatter(settings.secrets).redact, clock=clock
+        )
+        engine = Engine(db, self.kie, notifier, runtime, clock=clock, errors=errors)
+        stats = StatsService(db, runtime, self.kie, clock=clock)
+        credit_watch = CreditWatch(
+            stats,
+            runtime,
+            BotStateRepo(db),
+            CreditAlerts(self._telegram_bot, self._services),
+            clock=clock,
+        )
         drafts = DraftService(DraftsRepo(db), clock)
         pending_input = PendingInput(PendingInputRepo(db), clock=clock)
         generation = GenerationService(
@@ -222,7 +243,7 @@ class TrtApp:
             media=MediaService(self.kie, clock=clock),
             engine=engine,
             admin=AdminService(db, users, generation, runtime, clock=clock),
-            stats=StatsService(db, runtime, self.kie, clock=clock),
+            stats=stats,
             promo=PromoService(db, runtime, clock=clock),
             referrals=referrals,
             pending_input=pending_input,
@@ -236,6 +257,9 @@ class TrtApp:
             ),
             transfers=transfers,
             transfer_watch=transfer_watch,
+            errors=errors,
+            exports=Exporter(db, runtime),
+            credit_watch=credit_watch,
             clock=clock,
             support_contact=settings.support_contact,
             terms_text=settings.terms_text,
@@ -248,6 +272,15 @@ class TrtApp:
     def _bot(self) -> object:
         assert self.application is not None
         return self.application.bot
+
+    def _telegram_bot(self) -> Bot:
+        assert self.application is not None
+        bot: Bot = self.application.bot
+        return bot
+
+    def _services(self) -> Services:
+        assert self.services is not None
+        return self.services
 
     async def _initialize(self, application: InboxApplication) -> None:
         """getMe with retries on network trouble; a rejected token is a configuration error."""
@@ -286,6 +319,7 @@ class TrtApp:
                 log.warning("error while stopping the Telegram application: %s", exc)
         if self.services is not None:
             await self.services.transfer_watch.stop()  # messages still owed go out next start
+            await self.services.credit_watch.stop()
             await self.services.engine.stop()  # unfinished jobs resume on the next start
         if application is not None:
             try:

@@ -32,7 +32,8 @@ class RedactingFormatter(logging.Formatter):
 
     def redact(self, text: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
+            # Any case: Telegram's error descriptions reach us lower-cased, URL and all.
+            text = re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
         text = _TG_TOKEN_IN_TEXT.sub("***", text)
         return _BEARER.sub(r"\1***", text)
 

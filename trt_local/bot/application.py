@@ -25,15 +25,23 @@ from telegram.request import BaseRequest, HTTPXRequest
 from trt_local.bot import (
     awaiting,
     codec,
+    texts_admin,  # noqa: F401 - registers the admin panel's texts
     texts_generate,  # noqa: F401 - registers the generation texts
     texts_money,  # noqa: F401 - registers the balance and payment texts
     texts_promo,  # noqa: F401 - registers the promo and referral texts
     texts_transfers,  # noqa: F401 - registers the bank transfer texts
 )
 from trt_local.bot.antiflood import AntiFlood
+from trt_local.bot.commands import COMMANDS, publish_for_admin
 from trt_local.bot.context import BotData, Ctx
 from trt_local.bot.handlers import (
     account,
+    admin_adjust,
+    admin_errors,
+    admin_export,
+    admin_kie,
+    admin_panel,
+    admin_users,
     balance,
     catalog,
     fallback,
@@ -56,33 +64,6 @@ from trt_local.storage.inbox import InboxRepo
 # Bounded concurrency with a matched pool: unbounded is ~4x slower here (STACK-NOTES P2).
 CONCURRENT_UPDATES = 16
 POOL_SIZE = 24
-
-COMMANDS = {
-    "en": [
-        ("start", "Main menu"),
-        ("balance", "Balance and free generations"),
-        ("history", "My generations"),
-        ("invite", "Invite friends"),
-        ("promo", "Enter a promo code"),
-        ("help", "What the bot does"),
-        ("language", "Change the language"),
-        ("cancel", "Cancel the current action"),
-        ("paysupport", "Payment support and refunds"),
-        ("terms", "Terms of use"),
-    ],
-    "ru": [
-        ("start", "Главное меню"),
-        ("balance", "Баланс и бесплатные генерации"),
-        ("history", "Мои генерации"),
-        ("invite", "Пригласить друзей"),
-        ("promo", "Ввести промокод"),
-        ("help", "Что умеет бот"),
-        ("language", "Сменить язык"),
-        ("cancel", "Отменить текущее действие"),
-        ("paysupport", "Вопросы об оплате и возвраты"),
-        ("terms", "Условия использования"),
-    ],
-}
 
 
 def default_requests() -> tuple[BaseRequest, BaseRequest]:
@@ -152,7 +133,15 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     # later text can never be taken for it (a press the gate drops counts too: the user moved on).
     app.add_handler(CallbackQueryHandler(awaiting.keeper("tpc")), group=-3)
     app.add_handler(TypeHandler(Update, gate), group=-2)
-    pending = PendingInputRouter({promo.PENDING_KIND: promo.on_code})
+    pending = PendingInputRouter(
+        {
+            promo.PENDING_KIND: promo.on_code,
+            admin_users.FIND_KIND: admin_users.on_find,
+            admin_adjust.AMOUNT_KIND: admin_adjust.on_amount,
+            admin_adjust.REASON_KIND: admin_adjust.on_reason,
+            admin_kie.THRESHOLD_KIND: admin_kie.on_threshold,
+        }
+    )
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, pending.on_text), group=-1)
     app.add_handler(CallbackQueryHandler(pending.on_press), group=-1)
 
@@ -200,6 +189,35 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(CommandHandler("promo_list", promo.promo_list))
     app.add_handler(CommandHandler("promo_off", promo.promo_off))
     app.add_handler(CommandHandler("invite", referrals.invite))
+    # Admin panel: every handler checks rights itself (handlers.admin_access); Broadcasts ("bc")
+    # register their own handlers.
+    for command, handler in (
+        ("admin", admin_panel.panel),
+        ("user", admin_users.user_command),
+        ("block", admin_users.block_command),
+        ("unblock", admin_users.unblock_command),
+        ("admin_add", admin_users.admin_add),
+        ("admin_remove", admin_users.admin_remove),
+        ("error", admin_errors.error_command),
+        ("export", admin_export.export_command),
+    ):
+        app.add_handler(CommandHandler(command, handler))
+    for action, handler in (
+        ("adm", admin_panel.panel),
+        ("ast", admin_panel.stats),
+        ("ausr", admin_users.users_section),
+        ("au", admin_users.card_button),
+        ("ablk", admin_users.block_button),
+        ("aadm", admin_users.admin_button),
+        ("aadj", admin_adjust.adjust_button),
+        ("aerr", admin_errors.errors_section),
+        ("ae", admin_errors.error_button),
+        ("akie", admin_kie.kie_section),
+        ("athr", admin_kie.threshold_button),
+        ("aexp", admin_export.export_section),
+        ("ax", admin_export.export_button),
+    ):
+        app.add_handler(CallbackQueryHandler(handler, pattern=codec.pattern(action)))
     for action, callback in (
         ("gen", catalog.categories),
         ("cat", catalog.category),
@@ -244,10 +262,19 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_error_handler(on_error)
 
 
-async def publish_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """The command list shown in Telegram's menu, per language."""
+async def publish_commands(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """The command list shown in Telegram's menu, per language; admins also see theirs."""
     for language, commands in COMMANDS.items():
         await app.bot.set_my_commands(
             [BotCommand(name, text) for name, text in commands],
             language_code=None if language == "en" else language,
+        )
+    for admin_id in await services.users.admin_ids():
+        user = await services.users.get(admin_id)
+        await publish_for_admin(
+            app.bot,
+            admin_id,
+            language=user.language if user else "en",
+            admin=True,
+            owner=services.users.is_owner(admin_id),
         )

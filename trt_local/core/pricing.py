@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -128,6 +128,18 @@ def credits_for(
     per_unit, rate_exact = _rate(rule, values)
     units, units_exact = _units(model, rule, values, media_seconds)
     return CreditEstimate(per_unit * units, rate_exact and units_exact)
+
+
+def dearest_run_credits(model: ModelSpec) -> Decimal:
+    """The most one run of ``model`` can cost in Kie credits: its dearest priced variant."""
+    variants: list[Mapping[str, object]] = [{}, *(case.when for case in model.pricing.by)]
+    return max(credits_for(model, variant).credits for variant in variants)
+
+
+def credits_value_minor(credits: Decimal, settings: PriceSettings) -> int:
+    """What ``credits`` cost at Kie's rate in the bot's currency (no markup), rounded down."""
+    major = credits * settings.usd_per_credit * settings.rub_per_usd
+    return int((major * MINOR_PER_MAJOR).to_integral_value(rounding=ROUND_FLOOR))
 
 
 def credits_to_minor(credits: Decimal, settings: PriceSettings) -> int:

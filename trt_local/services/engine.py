@@ -26,7 +26,6 @@ import contextlib
 import functools
 import logging
 import math
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from trt_local.kie.client import KieClient
 from trt_local.services.alarms import Alarms
 from trt_local.services.creator import Creator
 from trt_local.services.delivery import Delivery
+from trt_local.services.errors import ErrorLog, new_error_id
 from trt_local.services.job_views import to_view
 from trt_local.services.notices import Notices
 from trt_local.services.poller import Poller
@@ -98,8 +98,10 @@ class Engine:
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         limits: EngineLimits | None = None,
+        errors: ErrorLog | None = None,
     ) -> None:
         self._jobs = JobsRepo(db)
+        self._errors = errors  # unexpected step errors, kept for the admins
         self._clock = clock
         self._sleep = sleep
         self._limits = limits or EngineLimits()
@@ -302,11 +304,19 @@ class Engine:
     async def _guarded(self, kind: str, record: JobRecord, step: Step) -> None:
         try:
             await step(record)
-        except Exception:
+        except Exception as exc:
             # A bug or an unexpected error must not stop the engine or leave the job due in a
             # tight loop: log it, and make the job wait (a half-done create is failed instead).
-            error_id = secrets.token_hex(3).upper()
+            error_id = new_error_id()
             log.exception("error %s: job %s: unexpected error in %s", error_id, record.id, kind)
+            if self._errors is not None:
+                await self._errors.record(
+                    error_id,
+                    source="job",
+                    place=f"job {record.id} ({record.model_id}): {kind}",
+                    user_id=record.user_id,
+                    error=exc,
+                )
             try:
                 await self._after_crash(record, error_id)
             except Exception:

@@ -9,8 +9,11 @@ from trt_local.core.model_spec import Catalog
 from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
+from trt_local.services.errors import ErrorLog
+from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
 from trt_local.services.pending_input import PendingInput
@@ -44,6 +47,9 @@ class Services:
     stars: StarsService
     transfers: TransferService
     transfer_watch: TransferWatch
+    errors: ErrorLog
+    exports: Exporter
+    credit_watch: CreditWatch
     clock: Callable[[], float]
     support_contact: str = ""
     terms_text: str = ""  # /terms; the built-in terms when empty

@@ -1,4 +1,8 @@
-"""Users as the bot sees them: upsert on contact, language choice, admin rights."""
+"""Users as the bot sees them: upsert on contact, language choice, admin rights.
+
+Owners are the admins listed in the config (``TRT_ADMIN_IDS``); they can make further admins,
+whose flag is stored in the database. Both are admins everywhere else.
+"""
 
 from __future__ import annotations
 
@@ -87,4 +91,11 @@ class UserService:
         await self._repo.set_language(user_id, language)
 
     def is_admin_id(self, user_id: int) -> bool:
+        """Listed in the config (``TRT_ADMIN_IDS``): an owner."""
         return user_id in self._admin_ids
+
+    is_owner = is_admin_id
+
+    async def admin_ids(self) -> list[int]:
+        """Everyone with admin rights: the owners from the config and admins stored in the database."""
+        return sorted(self._admin_ids | set(await self._repo.admin_ids()))

@@ -307,6 +307,29 @@ CREATE TABLE transfer_waits (
 )
 """
 
+M0007_ADMIN = """
+-- Unexpected errors (a handler's or an engine step's), for the admin panel and /error <id>. The
+-- traceback is redacted before it is stored; only the newest rows are kept (ErrorsRepo prunes).
+CREATE TABLE errors (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    error_id  TEXT NOT NULL,                     -- the id the log line and the user's message show
+    at        REAL NOT NULL,
+    source    TEXT NOT NULL CHECK (source IN ('update', 'job')),
+    place     TEXT NOT NULL,                     -- which update or job step
+    user_id   INTEGER,
+    summary   TEXT NOT NULL,                     -- exception type and message
+    traceback TEXT NOT NULL
+);
+CREATE INDEX errors_error_id ON errors(error_id);
+
+-- The admin panel's statistics: new users per period, jobs per period with their model and
+-- status without reading the rows, top-ups by the time they were paid or approved.
+CREATE INDEX users_first_seen ON users(first_seen);
+CREATE INDEX users_admins ON users(id) WHERE is_admin = 1;
+CREATE INDEX jobs_created_model ON jobs(created_at, model_id, status);
+CREATE INDEX payments_decided ON payments(decided_at) WHERE decided_at IS NOT NULL
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
@@ -314,4 +337,5 @@ MIGRATIONS: tuple[str, ...] = (
     M0004_NOTHING_LOST,
     M0005_MONEY_IN,
     M0006_TRANSFERS,
+    M0007_ADMIN,
 )

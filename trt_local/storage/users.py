@@ -104,5 +104,10 @@ class UsersRepo:
         if is_admin is not None:
             await self._db.write("UPDATE users SET is_admin = ? WHERE id = ?", (is_admin, user_id))
 
+    async def admin_ids(self) -> list[int]:
+        """Users made admins in the database (through the partial index ``users_admins``)."""
+        rows = await self._db.fetch_all("SELECT id FROM users WHERE is_admin = 1 ORDER BY id")
+        return [int(row[0]) for row in rows]
+
     async def count(self) -> int:
         return int(await self._db.scalar("SELECT COUNT(*) FROM users"))

@@ -2,7 +2,8 @@
 
 Runs in its own group between the gate and the features: a text the bot asked for goes to the
 feature that asked (and no further); any button press forgets the question, as the user moved on.
-Commands forget it through ``Services.reset_user_flow``. Features add their reader by kind.
+Commands forget it through ``Services.reset_user_flow``. Features add their reader by kind; a
+reader finds what the question stored with it in ``context.input_data``.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ class PendingInputRouter:
         """A text: the answer to a pending question, or on to the features (the wizard…)."""
         if context.user is None:
             return
-        kind = await context.services.pending_input.take(context.user.id)
-        reader = self._readers.get(kind) if kind else None
-        if reader is None:
+        awaited = await context.services.pending_input.take_input(context.user.id)
+        reader = self._readers.get(awaited.kind) if awaited else None
+        if awaited is None or reader is None:
             return
+        context.input_data = awaited.data
         await reader(update, context)
         raise ApplicationHandlerStop
 
