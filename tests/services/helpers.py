@@ -95,9 +95,13 @@ class RecordingNotifier:
         self.alerts.append(alert)
         self._changed.set()
 
-    async def wait_for(self, condition: Callable[[], bool]) -> None:
-        """Wait (at most 5 s) until a notifier call makes ``condition`` true."""
-        async with asyncio.timeout(5):
+    async def wait_for(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109 - a bounded wait, like the emulator's
+    ) -> None:
+        """Wait (at most ``timeout`` s) until a notifier call makes ``condition`` true."""
+        async with asyncio.timeout(timeout):
             while not condition():
                 self._changed.clear()
                 await self._changed.wait()
