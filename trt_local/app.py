@@ -17,6 +17,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.request import BaseRequest
 
 from trt_local.bot.application import build_application, publish_commands
+from trt_local.bot.broadcast_port import TelegramBroadcasts
 from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
 from trt_local.config import ConfigError, Settings
@@ -24,6 +25,7 @@ from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.broadcasts import BroadcastService
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
@@ -140,6 +142,7 @@ class TrtApp:
         await publish_commands(self.application)
         await self.application.start()
         await self.services.engine.start()  # resumes unfinished jobs
+        await self.services.broadcasts.start()  # resumes a broadcast a stop interrupted
         await self.application.replay_pending()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -201,6 +204,9 @@ class TrtApp:
             promo=PromoService(db, runtime, clock=clock),
             referrals=referrals,
             pending_input=pending_input,
+            broadcasts=BroadcastService(
+                db, TelegramBroadcasts(self._bot, language_of=language_of), clock=clock
+            ),
             clock=clock,
             support_contact=settings.support_contact,
         )
@@ -248,6 +254,8 @@ class TrtApp:
             except TelegramError as exc:
                 log.warning("error while stopping the Telegram application: %s", exc)
         if self.services is not None:
+            # Before the bot shuts down: copies in flight finish and are marked.
+            await self.services.broadcasts.stop()  # the broadcast resumes on the next start
             await self.services.engine.stop()  # unfinished jobs resume on the next start
         if application is not None:
             try:

@@ -23,6 +23,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from trt_local.bot import (
     codec,
+    texts_broadcast,  # noqa: F401 - registers the broadcast texts
     texts_generate,  # noqa: F401 - registers the generation texts
     texts_promo,  # noqa: F401 - registers the promo and referral texts
 )
@@ -30,6 +31,7 @@ from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.context import BotData, Ctx
 from trt_local.bot.handlers import (
     account,
+    broadcasts,
     catalog,
     fallback,
     history,
@@ -124,8 +126,11 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         callbacks=AntiFlood(rate=2.0, burst=6, clock=clock),
     )
     app.add_handler(TypeHandler(Update, gate), group=-2)
-    pending = PendingInputRouter({promo.PENDING_KIND: promo.on_code})
+    pending = PendingInputRouter(
+        {promo.PENDING_KIND: promo.on_code, **broadcasts.READERS}, broadcasts.MEDIA_READERS
+    )
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, pending.on_text), group=-1)
+    app.add_handler(MessageHandler(filters.PHOTO, pending.on_media), group=-1)
     app.add_handler(CallbackQueryHandler(pending.on_press), group=-1)
 
     app.add_handler(CommandHandler("start", menu.start))
@@ -148,6 +153,10 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(CommandHandler("promo_list", promo.promo_list))
     app.add_handler(CommandHandler("promo_off", promo.promo_off))
     app.add_handler(CommandHandler("invite", referrals.invite))
+    # Broadcasts (admins; every handler checks rights itself).
+    app.add_handler(CommandHandler("broadcast", broadcasts.open_flow))
+    for action, callback in broadcasts.CALLBACKS:
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action, callback in (
         ("gen", catalog.categories),
         ("cat", catalog.category),

@@ -265,7 +265,8 @@ class BroadcastSender:
 
     async def _report(self, broadcast_id: int) -> None:
         record = await self._repo.get(broadcast_id)
-        if record is not None:
+        # Paused or cancelled meanwhile: the run tells that once its last copies are marked.
+        if record is not None and record.status is BroadcastStatus.SENDING:
             await notify_quietly(self._port.progress(record), "show the broadcast's progress")
 
     async def _settle(self, run: _Run) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from trt_local.core.model_spec import Catalog
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.broadcasts import BroadcastService
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
@@ -36,6 +37,7 @@ class Services:
     promo: PromoService
     referrals: ReferralService
     pending_input: PendingInput
+    broadcasts: BroadcastService
     clock: Callable[[], float]
     support_contact: str = ""
     # Features with per-user in-progress state (the wizard) register how to drop it here.
