@@ -5,11 +5,18 @@ question being answered survives a restart."""
 from __future__ import annotations
 
 import hashlib
+import re
+from datetime import UTC, datetime
 from pathlib import Path
+from string import Formatter
+
+from telegram import Chat, Message, MessageEntity
 
 from tests.e2e.broadcasting import seed_users
 from tests.e2e.harness import JumpClock, running_bot
 from tests.e2e.journeys import Person
+from trt_local.bot import broadcast_view, texts_broadcast
+from trt_local.bot.handlers import broadcasts as handlers
 from trt_local.emulator import TelegramEmulator, faults
 from trt_local.kie.sandbox_media import render_png
 
@@ -97,3 +104,36 @@ async def test_only_admins_open_the_flow_and_typed_steps_need_rights_too(
         assert await app.services.broadcasts.draft_of(9201) is None
         await boss.send("Hello <b>team</b>")
         await boss.wait("Broadcast draft #1")
+
+
+async def test_a_russian_admin_composes_in_russian(emu: TelegramEmulator, tmp_path: Path) -> None:
+    clock = JumpClock()
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock):
+        boss = Person(emu.user(ADMIN, "Босс", language_code="ru"), clock)
+        await boss.send("/broadcast")
+        await boss.wait("Пришлите текст рассылки")
+        await boss.send("Привет, <b>все</b>")
+        card = await boss.wait("Черновик рассылки #1")
+        assert "Получатели: все пользователи — 1" in card.content
+        assert "📤 Отправить…" in card.button_texts
+
+
+def test_every_text_exists_in_russian_and_english_with_the_same_fields() -> None:
+    def fields(template: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+    assert texts_broadcast.RU.keys() == texts_broadcast.EN.keys()
+    for key, russian in texts_broadcast.RU.items():
+        assert fields(russian) == fields(texts_broadcast.EN[key]), key
+    used = set(re.findall(r'"(bc\.[a-z_.]+)"', Path(handlers.__file__).read_text()))
+    used |= set(re.findall(r'"(bc\.[a-z_.]+)"', Path(broadcast_view.__file__).read_text()))
+    assert used and used <= texts_broadcast.EN.keys()
+
+
+def test_formatting_applied_in_the_telegram_client_becomes_html() -> None:
+    """An admin who formats with the client's own tools sends entities, not tags."""
+    bold = MessageEntity(MessageEntity.BOLD, offset=4, length=4)
+    formatted = Message(1, datetime.now(UTC), Chat(1, "private"), text="Big news", entities=[bold])
+    assert handlers._html_of(formatted) == "Big <b>news</b>"
+    typed = Message(2, datetime.now(UTC), Chat(1, "private"), text="Big <b>news</b> 1 < 2")
+    assert handlers._html_of(typed) == "Big <b>news</b> 1 < 2"  # typed HTML, checked later

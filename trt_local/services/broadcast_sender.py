@@ -86,14 +86,6 @@ class BroadcastSender:
         self._task: asyncio.Task[None] | None = None
         self._switch = asyncio.Lock()  # launch and halt never interleave
 
-    @property
-    def current(self) -> int | None:
-        """The broadcast being sent by this process, if any."""
-        task, run = self._task, self._run
-        return (
-            run.broadcast_id if run is not None and task is not None and not task.done() else None
-        )
-
     async def launch(self, broadcast_id: int) -> None:
         """Send the broadcast's pending recipients in the background."""
         async with self._switch:
