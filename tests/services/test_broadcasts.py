@@ -313,3 +313,19 @@ async def test_drafts_are_checked_and_previewed_before_they_are_kept(
         await svc.set_audience(draft.id, ALL)
     await port.wait_until(lambda: bool(port.reports))
     assert port.sent == [5]
+
+
+async def test_a_bug_in_a_send_pauses_the_broadcast_instead_of_losing_it(
+    db: Database, clock: FakeClock, make_user: MakeUser
+) -> None:
+    await users(make_user, range(1, 11))
+    port = FakeBroadcastPort(clock)
+    port.plans = {3: [RuntimeError("a bug in the bot")]}
+    svc = service(db, port, clock, window=1)
+    broadcast_id = await started(svc)
+    await port.wait_until(lambda: bool(port.shown) and port.shown[-1].status.value == "paused")
+    assert (await BroadcastsRepo(db).recipients(broadcast_id))[3] is RecipientStatus.PENDING
+    assert port.sent == [1, 2]
+    await svc.resume(ADMIN, broadcast_id)
+    await port.wait_until(lambda: bool(port.reports))
+    assert sorted(port.sent) == list(range(1, 11))

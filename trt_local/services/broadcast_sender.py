@@ -132,6 +132,8 @@ class BroadcastSender:
         try:
             await self._send_all(run)
         except asyncio.CancelledError:
+            if run.progress_task is not None:
+                run.progress_task.cancel()
             raise
         except Exception:
             # A failing database or a bug must not leave a broadcast 'sending' with nobody
@@ -174,6 +176,11 @@ class BroadcastSender:
             for task in in_flight:
                 task.cancel()
             await asyncio.gather(*in_flight, return_exceptions=True)
+            raise
+        except Exception:
+            run.halt.set()  # no new copies; those in flight finish and are marked
+            if in_flight:
+                await asyncio.wait(set(in_flight))
             raise
 
     async def _one(self, run: _Run, user_id: int) -> None:
