@@ -19,6 +19,7 @@ from telegram.request import BaseRequest
 
 from trt_local.bot.admin_alerts import CreditAlerts
 from trt_local.bot.application import build_application, publish_commands
+from trt_local.bot.broadcast_port import TelegramBroadcasts
 from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
 from trt_local.bot.stars_refunds import TelegramStarsRefunds
@@ -30,6 +31,7 @@ from trt_local.logs import RedactingFormatter
 from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.broadcasts import BroadcastService
 from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
@@ -156,6 +158,7 @@ class TrtApp:
         await self.services.engine.start()  # resumes unfinished jobs
         self.services.transfer_watch.start()  # sends what a stop kept from going out
         self.services.credit_watch.start()
+        await self.services.broadcasts.start()  # resumes a broadcast a stop interrupted
         await self.application.replay_pending()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -260,6 +263,9 @@ class TrtApp:
             errors=errors,
             exports=Exporter(db, runtime),
             credit_watch=credit_watch,
+            broadcasts=BroadcastService(
+                db, TelegramBroadcasts(self._bot, language_of=language_of), clock=clock
+            ),
             clock=clock,
             support_contact=settings.support_contact,
             terms_text=settings.terms_text,
@@ -320,6 +326,8 @@ class TrtApp:
         if self.services is not None:
             await self.services.transfer_watch.stop()  # messages still owed go out next start
             await self.services.credit_watch.stop()
+            # Before the bot shuts down: copies in flight finish and are marked.
+            await self.services.broadcasts.stop()  # the broadcast resumes on the next start
             await self.services.engine.stop()  # unfinished jobs resume on the next start
         if application is not None:
             try:

@@ -26,6 +26,7 @@ from trt_local.bot import (
     awaiting,
     codec,
     texts_admin,  # noqa: F401 - registers the admin panel's texts
+    texts_broadcast,  # noqa: F401 - registers the broadcast texts
     texts_generate,  # noqa: F401 - registers the generation texts
     texts_money,  # noqa: F401 - registers the balance and payment texts
     texts_promo,  # noqa: F401 - registers the promo and referral texts
@@ -43,6 +44,7 @@ from trt_local.bot.handlers import (
     admin_panel,
     admin_users,
     balance,
+    broadcasts,
     catalog,
     fallback,
     history,
@@ -140,9 +142,12 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
             admin_adjust.AMOUNT_KIND: admin_adjust.on_amount,
             admin_adjust.REASON_KIND: admin_adjust.on_reason,
             admin_kie.THRESHOLD_KIND: admin_kie.on_threshold,
-        }
+            **broadcasts.READERS,
+        },
+        broadcasts.MEDIA_READERS,
     )
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, pending.on_text), group=-1)
+    app.add_handler(MessageHandler(filters.PHOTO, pending.on_media), group=-1)
     app.add_handler(CallbackQueryHandler(pending.on_press), group=-1)
 
     # Payments first: Telegram waits seconds at most for the pre-checkout answer, and a paid
@@ -218,6 +223,10 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         ("ax", admin_export.export_button),
     ):
         app.add_handler(CallbackQueryHandler(handler, pattern=codec.pattern(action)))
+    # Broadcasts (admins; every handler checks rights itself).
+    app.add_handler(CommandHandler("broadcast", broadcasts.open_flow))
+    for action, callback in broadcasts.CALLBACKS:
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action, callback in (
         ("gen", catalog.categories),
         ("cat", catalog.category),

@@ -9,6 +9,7 @@ from trt_local.core.model_spec import Catalog
 from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.broadcasts import BroadcastService
 from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
@@ -50,6 +51,7 @@ class Services:
     errors: ErrorLog
     exports: Exporter
     credit_watch: CreditWatch
+    broadcasts: BroadcastService
     clock: Callable[[], float]
     support_contact: str = ""
     terms_text: str = ""  # /terms; the built-in terms when empty

@@ -330,6 +330,55 @@ CREATE INDEX jobs_created_model ON jobs(created_at, model_id, status);
 CREATE INDEX payments_decided ON payments(decided_at) WHERE decided_at IS NOT NULL
 """
 
+M0008_BROADCASTS = """
+-- Broadcasts: a message for many users, sent in the background. The recipients are written when
+-- the broadcast starts and each is marked right after Telegram accepted (or refused) its copy,
+-- so a restart resumes where it stopped and nobody gets a second copy. At most one broadcast is
+-- being sent at a time (the partial unique index).
+CREATE TABLE broadcasts (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    author_id           INTEGER NOT NULL,            -- Telegram id of the admin; 0 = the dashboard
+    text                TEXT NOT NULL DEFAULT '',    -- Telegram HTML; the caption of a photo
+    photo_file_id       TEXT,                        -- a photo Telegram already has
+    button_text         TEXT,
+    button_url          TEXT,
+    audience            TEXT NOT NULL DEFAULT 'all' CHECK (audience IN
+                        ('all', 'active', 'paid', 'balance', 'joined')),
+    audience_days       INTEGER,                     -- for 'active' and 'joined'
+    status              TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+                        ('draft', 'sending', 'paused', 'cancelled', 'done')),
+    total               INTEGER NOT NULL DEFAULT 0,  -- recipients written at the start
+    sent                INTEGER NOT NULL DEFAULT 0,
+    failed              INTEGER NOT NULL DEFAULT 0,
+    blocked             INTEGER NOT NULL DEFAULT 0,
+    progress_chat_id    INTEGER,                     -- the message showing the progress
+    progress_message_id INTEGER,
+    created_at          REAL NOT NULL,
+    updated_at          REAL NOT NULL,
+    started_at          REAL,
+    finished_at         REAL,
+    CHECK ((button_text IS NULL) = (button_url IS NULL))
+);
+CREATE UNIQUE INDEX broadcasts_one_sending ON broadcasts(status) WHERE status = 'sending';
+CREATE INDEX broadcasts_drafts ON broadcasts(author_id, id) WHERE status = 'draft';
+
+CREATE TABLE broadcast_recipients (
+    broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+                 ('pending', 'sent', 'failed', 'blocked')),
+    sent_at      REAL,                               -- when Telegram answered for this copy
+    error        TEXT,                               -- Telegram's refusal, for failed copies
+    PRIMARY KEY (broadcast_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX broadcast_recipients_pending ON broadcast_recipients(broadcast_id, user_id)
+    WHERE status = 'pending';
+
+-- When a send found that the user blocked the bot (not the admin's users.blocked). Such users
+-- are left out of later broadcasts until they write to the bot again (last_seen moves past it).
+ALTER TABLE users ADD COLUMN bot_blocked_at REAL
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
@@ -338,4 +387,5 @@ MIGRATIONS: tuple[str, ...] = (
     M0005_MONEY_IN,
     M0006_TRANSFERS,
     M0007_ADMIN,
+    M0008_BROADCASTS,
 )
