@@ -7,6 +7,7 @@ admin button for owners. Every handler checks rights itself (``admin_access``); 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import Update
@@ -23,6 +24,8 @@ from trt_local.services.admin import AdminRefused
 
 FIND_KIND = "adm_find"  # the typed id or @username after the Users button
 RECENT_SHOWN = 8
+# Block or admin rights of one user, on or off; returns the sentence that says the outcome.
+Toggle = Callable[[Ctx, int, bool], Awaitable[str]]
 
 
 def parse_user_id(text: str) -> int | None:
@@ -111,16 +114,7 @@ async def card_button(update: Update, context: Ctx) -> None:
 @admin_only
 async def block_button(update: Update, context: Ctx) -> None:
     """Block / Unblock on a card."""
-    query = update.callback_query
-    assert query is not None
-    args = callback_args(update)
-    user_id = parse_user_id(args[0]) if args else None
-    if user_id is None or len(args) != 2 or args[1] not in ("0", "1"):
-        await answer(query, t(context.lang, "fallback.stale"))
-        return
-    text = await _set_blocked(context, user_id, args[1] == "1")
-    await answer(query, text, show_alert=True)
-    await show_card(update, context, user_id)
+    await _card_toggle(update, context, _set_blocked)
 
 
 @admin_only
@@ -136,16 +130,25 @@ async def unblock_command(update: Update, context: Ctx) -> None:
 
 
 async def _block_command(update: Update, context: Ctx, *, blocked: bool) -> None:
+    card = "block" if blocked else "unblock"
+    await _id_command(update, context, card, _set_blocked, blocked, with_card=True)
+
+
+async def _id_command(
+    update: Update, context: Ctx, command: str, toggle: Toggle, on: bool, *, with_card: bool
+) -> None:
+    """``/<command> <id>``: apply ``toggle`` to that user and say the outcome."""
     assert update.message is not None
     args = context.args or []
     user_id = parse_user_id(args[0]) if len(args) == 1 else None
     if user_id is None:
-        command = "block" if blocked else "unblock"
         await update.message.reply_text(t(context.lang, "adm.id_usage", command=command))
         return
-    text = await _set_blocked(context, user_id, blocked)
-    markup = with_nav(
-        [[button(t(context.lang, "adm.btn.card"), "au", user_id)]], context.lang, "adm"
+    text = await toggle(context, user_id, on)
+    markup = (
+        with_nav([[button(t(context.lang, "adm.btn.card"), "au", user_id)]], context.lang, "adm")
+        if with_card
+        else None
     )
     await update.message.reply_text(text, reply_markup=markup)
 
@@ -164,6 +167,11 @@ async def _set_blocked(context: Ctx, user_id: int, blocked: bool) -> str:
 @owner_only
 async def admin_button(update: Update, context: Ctx) -> None:
     """Make admin / Remove admin rights on a card (owners only)."""
+    await _card_toggle(update, context, _set_admin)
+
+
+async def _card_toggle(update: Update, context: Ctx, toggle: Toggle) -> None:
+    """A card's on/off button (args: user id, 1 or 0): apply it, say the outcome, redraw."""
     query = update.callback_query
     assert query is not None
     args = callback_args(update)
@@ -171,7 +179,7 @@ async def admin_button(update: Update, context: Ctx) -> None:
     if user_id is None or len(args) != 2 or args[1] not in ("0", "1"):
         await answer(query, t(context.lang, "fallback.stale"))
         return
-    text = await _set_admin(context, user_id, args[1] == "1")
+    text = await toggle(context, user_id, args[1] == "1")
     await answer(query, text, show_alert=True)
     await show_card(update, context, user_id)
 
@@ -189,14 +197,8 @@ async def admin_remove(update: Update, context: Ctx) -> None:
 
 
 async def _admin_command(update: Update, context: Ctx, *, admin: bool) -> None:
-    assert update.message is not None
-    args = context.args or []
-    user_id = parse_user_id(args[0]) if len(args) == 1 else None
-    if user_id is None:
-        command = "admin_add" if admin else "admin_remove"
-        await update.message.reply_text(t(context.lang, "adm.id_usage", command=command))
-        return
-    await update.message.reply_text(await _set_admin(context, user_id, admin))
+    command = "admin_add" if admin else "admin_remove"
+    await _id_command(update, context, command, _set_admin, admin, with_card=False)
 
 
 async def _set_admin(context: Ctx, user_id: int, admin: bool) -> str:
