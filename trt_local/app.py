@@ -43,7 +43,7 @@ from trt_local.services.pending_input import PendingInput
 from trt_local.services.promo import PromoService
 from trt_local.services.referrals import ReferralService
 from trt_local.services.registry import Services
-from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.runtime_settings import OperatorTexts, RuntimeSettings
 from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
 from trt_local.services.transfer_watch import TransferWatch
@@ -178,7 +178,13 @@ class TrtApp:
         catalog = default_catalog()
         for problem in catalog.problems:
             log.warning("catalog: %s (model left out)", problem)
-        runtime = await RuntimeSettings.open(db, catalog)
+        # The config's operator texts are the defaults; the admin's changes live in the database.
+        operator = OperatorTexts(
+            support_contact=settings.support_contact,
+            payment_details=settings.payment_details,
+            terms_text=settings.terms_text,
+        )
+        runtime = await RuntimeSettings.open(db, catalog, operator)
         self.kie = KieClient(
             settings.kie_api_key or "sandbox-key",
             api_base=settings.kie_api_base,
@@ -222,7 +228,6 @@ class TrtApp:
         transfers = TransferService(
             db,
             runtime,
-            details=settings.payment_details,
             clock=clock,
             commission=referrals.commission_for_topup,
         )
@@ -232,7 +237,7 @@ class TrtApp:
                 lambda: self._bot(),
                 users,
                 currency=lambda: runtime.prices.currency,
-                support_contact=settings.support_contact,
+                support_contact=lambda: runtime.operator.support_contact,
             ),
             admin_ids=lambda: sorted(settings.admin_ids),
             clock=clock,
@@ -267,8 +272,6 @@ class TrtApp:
                 db, TelegramBroadcasts(self._bot, language_of=language_of), clock=clock
             ),
             clock=clock,
-            support_contact=settings.support_contact,
-            terms_text=settings.terms_text,
         )
         services.flow_resetters.append(drafts.clear)
         services.flow_resetters.append(pending_input.clear)

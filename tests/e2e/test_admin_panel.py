@@ -33,7 +33,7 @@ async def test_stats_count_what_happened_and_every_screen_goes_back(
         assert "You are an owner of this bot." in panel.content
         assert panel.button_texts == [
             "📊 Stats", "👥 Users", "⚠️ Errors", "💳 Kie credits", "📤 Export", "📣 Broadcasts",
-            "« Back", "🏠 Menu",
+            "💰 Payments", "⚙️ Settings", "« Back", "🏠 Menu",
         ]  # fmt: skip
         await owner.press("📊 Stats", panel.message_id)
         stats = await owner.user.wait_for(
@@ -48,7 +48,8 @@ async def test_stats_count_what_happened_and_every_screen_goes_back(
         assert "Queue: 0 waiting, 0 generating, 0 being sent" in stats.content
         assert "Kie credits: " in stats.content and "(≈ ₽" in stats.content
         # Back from a section is the panel; Back from the panel is the main menu.
-        for section in ("📊 Stats", "⚠️ Errors", "💳 Kie credits", "📤 Export", "👥 Users"):
+        sections = ("📊 Stats", "⚠️ Errors", "💳 Kie credits", "📤 Export", "💰 Payments")
+        for section in (*sections, "⚙️ Settings", "👥 Users"):
             await owner.press("« Back", panel.message_id)
             await owner.user.wait_for(
                 lambda m: m.message_id == panel.message_id and "Admin panel" in m.content

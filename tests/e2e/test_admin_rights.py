@@ -8,11 +8,14 @@ from pathlib import Path
 
 from tests.e2e.admin_support import action, callback_data, handled, snapshot
 from tests.e2e.harness import JumpClock, running_bot
-from tests.e2e.journeys import Person
+from tests.e2e.journeys import Person, new_invoice
+from tests.e2e.test_generation import png
 from trt_local.app import TrtApp
+from trt_local.bot import codec
 from trt_local.bot.commands import ADMIN_COMMANDS, OWNER_COMMANDS
 from trt_local.emulator import TelegramEmulator
 
+DETAILS = "Card 2200 1234 5678 9010"
 OWNER = 9100
 ANN = 5201  # an ordinary user the admin works on
 MALLORY = 5100  # not an admin, with a modified client
@@ -36,10 +39,19 @@ NOT_ADMIN_ACTIONS = frozenset({"menu", "bc"})
 
 
 async def prepare(app: TrtApp, emu: TelegramEmulator, clock: JumpClock) -> Person:
-    """Ann with money and a stored error, a helper admin, a promo code; returns the owner."""
+    """Ann with money, a Stars payment, a transfer to review and a stored error, a helper
+    admin, a promo code; returns the owner."""
     ann = Person(emu.user(ANN, "Ann", username="ann"), clock)
     await ann.send("/start")
-    await ann.wait("Hi, Ann")
+    menu = await ann.wait("Hi, Ann")
+    invoice = await new_invoice(ann, "💳 Top up", "₽100 · 160 ⭐")
+    assert (await ann.user.pay(invoice.message_id)).ok
+    await ann.wait("Payment received")
+    clock.jump(1)
+    await ann.user.press_data(codec.encode("xfer", 15_000), menu.message_id)
+    await ann.wait("Card 2200")
+    await ann.user.send_photo(png(), caption="paid")
+    await ann.wait("is under review")
     helper = Person(emu.user(HELPER, "Hal"), clock)
     await helper.send("/start")
     await helper.wait("Hi, Hal")
@@ -68,7 +80,8 @@ async def walk_panel(emu: TelegramEmulator, database: Path, owner: Person) -> li
     pressed: list[str] = []
     while True:
         shown = [d for d in callback_data(emu, OWNER) if action(d) not in NOT_ADMIN_ACTIONS]
-        waiting = [d for d in shown if d not in pressed]
+        # The transfer card's own Approve last, so the panel's Approve finds the transfer pending.
+        waiting = sorted((d for d in shown if d not in pressed), key=lambda d: action(d) == "tra")
         if not waiting:
             return shown
         data = waiting[0]
@@ -94,13 +107,17 @@ async def test_a_non_admin_replaying_every_admin_button_and_command_changes_noth
 ) -> None:
     clock = JumpClock()
     database = tmp_path / "trt.db"
-    async with running_bot(emu, tmp_path, admin_ids=[OWNER], clock=clock) as app:
+    async with running_bot(
+        emu, tmp_path, admin_ids=[OWNER], clock=clock, payment_details=DETAILS
+    ) as app:
         owner = await prepare(app, emu, clock)
         seen = await walk_panel(emu, database, owner)
         # The walk reached every section and every action on a card.
         assert {action(d) for d in seen} >= {
             "adm", "ast", "ausr", "au", "aadj", "ablk", "aadm",
             "aerr", "ae", "akie", "athr", "aexp", "ax",
+            "apay", "apa", "trr", "tra", "arf", "arfy",
+            "aset", "ase", "amp", "asm", "asc", "amt",
         }  # fmt: skip
         assert any(m.media_kind == "document" for m in owner.user.messages)  # an export went out
 
@@ -137,7 +154,9 @@ async def test_an_added_admin_cannot_touch_admin_rights(
 ) -> None:
     clock = JumpClock()
     database = tmp_path / "trt.db"
-    async with running_bot(emu, tmp_path, admin_ids=[OWNER, 9101], clock=clock) as app:
+    async with running_bot(
+        emu, tmp_path, admin_ids=[OWNER, 9101], clock=clock, payment_details=DETAILS
+    ) as app:
         owner = await prepare(app, emu, clock)
         helper = Person(emu.user(HELPER, "Hal"), clock)
         # The helper works the panel, but the card has no admin button for them.

@@ -12,7 +12,7 @@ from trt_local.core.jobs import TIMINGS, OutputKind
 from trt_local.core.pricing import PriceSettings
 from trt_local.services.engine import Engine
 from trt_local.services.generation import GenerationService
-from trt_local.services.runtime_settings import RuntimeSettings, SettingsError
+from trt_local.services.runtime_settings import OperatorTexts, RuntimeSettings, SettingsError
 from trt_local.storage.db import Database
 from trt_local.storage.settings import SettingsRepo
 
@@ -133,3 +133,32 @@ async def test_a_corrupt_stored_value_falls_back_to_the_default(
     assert settings.prices == PriceSettings()
     assert settings.per_user_job_cap == 3
     assert len(caplog.records) == 2
+
+
+async def test_operator_texts_default_to_the_config_and_survive_a_reopen(
+    db: Database, catalog: Catalog
+) -> None:
+    config = OperatorTexts(support_contact="@cfg", payment_details="Card 2200", terms_text="")
+    settings = await RuntimeSettings.open(db, catalog, config)
+    assert settings.operator == config and settings.payment_details == "Card 2200"
+
+    await settings.set_operator(payment_details="  IBAN DE00  ", terms_text="Be nice.")
+    await settings.set_operator(manual_payments=False)
+    reopened = await RuntimeSettings.open(db, catalog, config)
+    assert reopened.operator.payment_details == "IBAN DE00"
+    assert reopened.operator.terms_text == "Be nice."
+    assert reopened.payment_details == ""  # switched off: nobody is offered a transfer
+
+    await reopened.set_operator(payment_details=None, manual_payments=True)  # back to the config
+    assert reopened.payment_details == "Card 2200"
+    assert reopened.operator_overridden == frozenset({"terms_text", "manual_payments"})
+
+
+async def test_operator_changes_are_refused_whole(db: Database, catalog: Catalog) -> None:
+    settings = await RuntimeSettings.open(db, catalog)  # no payment details configured
+    with pytest.raises(SettingsError, match="manual payments need payment details"):
+        await settings.set_operator(manual_payments=True)
+    with pytest.raises(SettingsError, match="support_contact must be at most 200 characters"):
+        await settings.set_operator(support_contact="x" * 201, terms_text="kept?")
+    assert settings.operator == OperatorTexts()
+    assert (await RuntimeSettings.open(db, catalog)).operator == OperatorTexts()

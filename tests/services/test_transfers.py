@@ -29,8 +29,9 @@ HOUR = 3600.0
 
 
 @pytest.fixture
-def transfers(db: Database, settings: RuntimeSettings, clock: FakeClock) -> TransferService:
-    return TransferService(db, settings, details=DETAILS, clock=clock)
+async def transfers(db: Database, settings: RuntimeSettings, clock: FakeClock) -> TransferService:
+    await settings.set_operator(payment_details=DETAILS)
+    return TransferService(db, settings, clock=clock)
 
 
 async def _pending(
@@ -76,13 +77,15 @@ async def test_start_and_submit_refuse_off_out_of_range_and_blocked(
     db: Database, settings: RuntimeSettings, clock: FakeClock, make_user: MakeUser
 ) -> None:
     ann = await make_user(104)
-    off = TransferService(db, settings, details="  ", clock=clock)
+    await settings.set_operator(payment_details="  ")
+    off = TransferService(db, settings, clock=clock)
     assert not off.enabled
     with pytest.raises(TransferRefused) as refused:
         await off.start(ann, 15_000)
     assert refused.value.code is TransferRefusal.OFF
 
-    on = TransferService(db, settings, details=DETAILS, clock=clock)
+    await settings.set_operator(payment_details=DETAILS)
+    on = TransferService(db, settings, clock=clock)
     for amount in (4_999, 5_000_001, 0):
         with pytest.raises(TransferRefused) as refused:
             await on.start(ann, amount)
@@ -247,8 +250,9 @@ async def test_an_approved_transfer_of_an_invited_user_pays_the_inviter_their_sh
     db: Database, settings: RuntimeSettings, clock: FakeClock, billing: Billing, make_user: MakeUser
 ) -> None:
     referrals = ReferralService(db, settings, clock=clock)
+    await settings.set_operator(payment_details=DETAILS)
     transfers = TransferService(
-        db, settings, details=DETAILS, clock=clock, commission=referrals.commission_for_topup
+        db, settings, clock=clock, commission=referrals.commission_for_topup
     )
     await settings.update_money_in(referral_commission_pct=5)
     await make_user(110)

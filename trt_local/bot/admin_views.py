@@ -6,7 +6,8 @@ the panel (all checked again by the handler that receives it):
 ``adm`` panel · ``ast`` stats · ``ausr`` find a user · ``au|<id>`` card · ``aadj|<id>`` adjust ·
 ``ablk|<id>|<1|0>`` block/unblock · ``aadm|<id>|<1|0>`` admin rights · ``aerr`` errors ·
 ``ae|<error id>`` one error · ``akie`` Kie credits · ``athr`` threshold · ``aexp`` export menu ·
-``ax|<kind>`` one export. ``bc`` opens broadcasts (their own handlers).
+``ax|<kind>`` one export. ``bc`` opens broadcasts, ``apay`` payments and ``aset`` settings
+(their own modules: handlers.admin_payments, handlers.admin_settings).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def panel(lang: str, *, owner: bool) -> tuple[str, InlineKeyboardMarkup]:
         [button(t(lang, "adm.btn.stats"), "ast"), button(t(lang, "adm.btn.users"), "ausr")],
         [button(t(lang, "adm.btn.errors"), "aerr"), button(t(lang, "adm.btn.kie"), "akie")],
         [button(t(lang, "adm.btn.export"), "aexp"), button(t(lang, "adm.btn.broadcasts"), "bc")],
+        [button(t(lang, "adm.btn.payments"), "apay"), button(t(lang, "adm.btn.settings"), "aset")],
     ]
     return text, with_nav(rows, lang)
 

@@ -42,6 +42,8 @@ from trt_local.bot.handlers import (
     admin_export,
     admin_kie,
     admin_panel,
+    admin_payments,
+    admin_settings,
     admin_users,
     balance,
     broadcasts,
@@ -142,6 +144,7 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
             admin_adjust.AMOUNT_KIND: admin_adjust.on_amount,
             admin_adjust.REASON_KIND: admin_adjust.on_reason,
             admin_kie.THRESHOLD_KIND: admin_kie.on_threshold,
+            admin_settings.INPUT_KIND: admin_settings.on_value,
             **broadcasts.READERS,
         },
         broadcasts.MEDIA_READERS,
@@ -221,6 +224,16 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         ("athr", admin_kie.threshold_button),
         ("aexp", admin_export.export_section),
         ("ax", admin_export.export_button),
+        ("apay", admin_payments.payments_section),
+        ("apa", admin_payments.approve),
+        ("arf", admin_payments.refund_ask),
+        ("arfy", admin_payments.refund),
+        ("aset", admin_settings.settings_section),
+        ("ase", admin_settings.edit_button),
+        ("amp", admin_settings.manual_button),
+        ("asm", admin_settings.models_section),
+        ("asc", admin_settings.category_button),
+        ("amt", admin_settings.model_button),
     ):
         app.add_handler(CallbackQueryHandler(handler, pattern=codec.pattern(action)))
     # Broadcasts (admins; every handler checks rights itself).

@@ -37,7 +37,7 @@ class TelegramTransferNotifier:
         users: UserService,
         *,
         currency: Callable[[], str],
-        support_contact: str = "",
+        support_contact: Callable[[], str] = str,
     ) -> None:
         self._bot_getter = bot_getter
         self._users = users
@@ -95,7 +95,7 @@ class TelegramTransferNotifier:
 
     async def tell_user(self, transfer: TransferRecord, balance_minor: int | None) -> None:
         lang = await self._lang(transfer.user_id)
-        text = user_outcome(lang, transfer, balance_minor, self._currency(), self._contact)
+        text = user_outcome(lang, transfer, balance_minor, self._currency(), self._contact())
         try:
             await self._bot_getter().send_message(transfer.user_id, text)
         except (Forbidden, BadRequest) as exc:

@@ -53,10 +53,18 @@ class Services:
     credit_watch: CreditWatch
     broadcasts: BroadcastService
     clock: Callable[[], float]
-    support_contact: str = ""
-    terms_text: str = ""  # /terms; the built-in terms when empty
     # Features with per-user in-progress state (the wizard) register how to drop it here.
     flow_resetters: list[FlowResetter] = field(default_factory=list)
+
+    @property
+    def support_contact(self) -> str:
+        """The live support contact (settings; the config's by default)."""
+        return self.settings.operator.support_contact
+
+    @property
+    def terms_text(self) -> str:
+        """The live terms for /terms; the built-in terms when empty."""
+        return self.settings.operator.terms_text
 
     @property
     def payment_details(self) -> str:

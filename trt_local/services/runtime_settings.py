@@ -1,4 +1,5 @@
-"""Live, admin-editable settings: prices, job caps, deadlines and which models are on.
+"""Live, admin-editable settings: prices, job caps, deadlines, which models are on, and the
+operator's texts (support contact, payment details and whether manual payments are on, terms).
 
 Values live in the ``settings`` table as JSON and are cached here; every write goes through this
 service, which validates it first, stores it, then updates the cache — so the next quote uses the
@@ -33,6 +34,7 @@ DEADLINES_KEY = "jobs.deadline_s"
 MODELS_KEY = "models.enabled"
 MONEY_IN_KEY = "money_in"
 CREDIT_ALERT_KEY = "kie.credit_alert"
+OPERATOR_KEY = "operator"
 
 DEFAULT_PER_USER_CAP = 3
 DEFAULT_GLOBAL_CAP = 50
@@ -42,6 +44,18 @@ MAX_DEADLINE_S = 6 * 3600
 _DECIMAL_FIELDS = ("usd_per_credit", "rub_per_usd", "markup")
 CREDIT_ALERT_RUNS = 10  # default alert: fewer credits left than ten runs of the dearest model
 MAX_CREDIT_ALERT = Decimal(10_000_000)
+# Room in one Telegram message once the bot's own words are around the text.
+OPERATOR_TEXT_LIMITS = {"support_contact": 200, "payment_details": 1000, "terms_text": 3500}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OperatorTexts:
+    """What the operator tells users; the config gives the defaults, the admin may override."""
+
+    support_contact: str = ""
+    payment_details: str = ""  # where to send a bank transfer
+    terms_text: str = ""  # /terms; the built-in terms when empty
+    manual_payments: bool = True  # bank transfers offered (when details are set)
 
 
 class SettingsError(ValueError):
@@ -137,7 +151,12 @@ def _check_deadline(kind: str, value: object) -> int:
 class RuntimeSettings:
     """Typed, cached, validated live settings. Build with :meth:`open`."""
 
-    def __init__(self, repo: SettingsRepo, base_catalog: Catalog) -> None:
+    def __init__(
+        self,
+        repo: SettingsRepo,
+        base_catalog: Catalog,
+        operator_defaults: OperatorTexts | None = None,
+    ) -> None:
         self._repo = repo
         self._base = base_catalog
         self._prices = PriceSettings()
@@ -148,10 +167,14 @@ class RuntimeSettings:
         self._catalog = base_catalog
         self._money_in = MoneyInSettings()
         self._credit_alert: Decimal | None = None
+        self._operator_defaults = operator_defaults or OperatorTexts()
+        self._operator_overrides: dict[str, object] = {}
 
     @classmethod
-    async def open(cls, db: Database, base_catalog: Catalog) -> RuntimeSettings:
-        service = cls(SettingsRepo(db), base_catalog)
+    async def open(
+        cls, db: Database, base_catalog: Catalog, operator_defaults: OperatorTexts | None = None
+    ) -> RuntimeSettings:
+        service = cls(SettingsRepo(db), base_catalog, operator_defaults)
         await service.reload()
         return service
 
@@ -176,6 +199,7 @@ class RuntimeSettings:
         self._catalog = self._base.with_overrides(self._overrides)
         self._money_in = _load(stored, MONEY_IN_KEY, money_in_from_json, MoneyInSettings())
         self._credit_alert = _load(stored, CREDIT_ALERT_KEY, _check_credit_alert, None)
+        self._operator_overrides = _load(stored, OPERATOR_KEY, _parse_operator, {})
 
     # -- reading (synchronous: the cache is always current) ------------------------------------
 
@@ -244,7 +268,44 @@ class RuntimeSettings:
         custom = self._credit_alert
         return self.credit_alert_default if custom is None else custom
 
+    @property
+    def operator(self) -> OperatorTexts:
+        """The operator's texts in force: the admin's overrides over the config's defaults."""
+        return dataclasses.replace(self._operator_defaults, **self._operator_overrides)  # type: ignore[arg-type]
+
+    @property
+    def operator_overridden(self) -> frozenset[str]:
+        """Which operator fields the admin changed (the others follow the config)."""
+        return frozenset(self._operator_overrides)
+
+    @property
+    def payment_details(self) -> str:
+        """Where users send a bank transfer; empty when manual payments are off."""
+        operator = self.operator
+        return operator.payment_details.strip() if operator.manual_payments else ""
+
     # -- writing (validated, stored, then cached) ----------------------------------------------
+
+    async def set_operator(self, **changes: object) -> OperatorTexts:
+        """Change operator texts or the manual-payments switch; None returns a field to the
+        config's value. Raises SettingsError, changing nothing."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(OperatorTexts)}
+        if unknown:
+            raise SettingsError((f"unknown operator settings: {', '.join(sorted(unknown))}",))
+        overrides = dict(self._operator_overrides)
+        for name, value in changes.items():
+            if value is None:
+                overrides.pop(name, None)
+            else:
+                overrides[name] = value
+        overrides = _parse_operator(overrides)
+        merged = dataclasses.replace(self._operator_defaults, **overrides)  # type: ignore[arg-type]
+        if changes.get("manual_payments") is True and not merged.payment_details.strip():
+            raise SettingsError(("manual payments need payment details: set them first",))
+        await self._repo.put(OPERATOR_KEY, overrides)
+        self._operator_overrides = overrides
+        log.info("operator settings changed: %s", ", ".join(sorted(changes)))
+        return merged
 
     async def set_credit_alert(self, credits: Decimal | None) -> None:
         """Set the low-credit alert threshold; None returns it to the default."""
@@ -324,6 +385,28 @@ class RuntimeSettings:
             raise SettingsError(("model switches must map model ids to true/false",))
         # Ids that left the catalog are dropped silently: they can no longer be chosen anyway.
         return {key: value for key, value in raw.items() if self._base.get(key) is not None}
+
+
+def _parse_operator(raw: object) -> dict[str, object]:
+    if not isinstance(raw, Mapping):
+        raise SettingsError(("operator settings must be an object",))
+    parsed: dict[str, object] = {}
+    for name, value in raw.items():
+        if name == "manual_payments":
+            if not isinstance(value, bool):
+                raise SettingsError(("manual_payments must be true or false",))
+            parsed[name] = value
+            continue
+        limit = OPERATOR_TEXT_LIMITS.get(str(name))
+        if limit is None:
+            raise SettingsError((f"unknown operator setting {name!r}",))
+        if not isinstance(value, str):
+            raise SettingsError((f"{name} must be text",))
+        text = value.strip()
+        if len(text) > limit:
+            raise SettingsError((f"{name} must be at most {limit} characters",))
+        parsed[str(name)] = text
+    return parsed
 
 
 def _check_credit_alert(raw: object) -> Decimal:

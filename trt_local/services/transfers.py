@@ -43,7 +43,7 @@ MAX_REASON = 500
 @dataclass(frozen=True, slots=True)
 class TransferOffer:
     amount_minor: int
-    details: str  # where to send the money, as configured
+    details: str  # where to send the money, as set now
     expiry_hours: int
 
 
@@ -61,14 +61,12 @@ class TransferService:
         db: Database,
         settings: RuntimeSettings,
         *,
-        details: str,
         clock: Callable[[], float],
         commission: CommissionHook | None = None,
     ) -> None:
         self._commission = commission
         self._db = db
         self._settings = settings
-        self._details = details.strip()
         self._clock = clock
         self.repo = TransfersRepo(db)
         self._waits = TransferWaitsRepo(db)
@@ -77,12 +75,13 @@ class TransferService:
 
     @property
     def enabled(self) -> bool:
-        """Manual transfers are on when payment details are configured."""
-        return bool(self._details)
+        """Manual transfers are on when switched on and payment details are set (live)."""
+        return bool(self.details)
 
     @property
     def details(self) -> str:
-        return self._details
+        """The live payment details (empty when manual payments are off)."""
+        return self._settings.payment_details
 
     # -- the user's side ------------------------------------------------------------------------
     def _check(self, user: UserView, amount_minor: int) -> None:
@@ -103,7 +102,7 @@ class TransferService:
         self._check(user, amount_minor)
         await self._waits.put(user.id, "proof", now=self._clock(), amount_minor=amount_minor)
         return TransferOffer(
-            amount_minor, self._details, self._settings.money_in.transfer_expiry_hours
+            amount_minor, self.details, self._settings.money_in.transfer_expiry_hours
         )
 
     async def awaited_proof(self, user_id: int) -> int | None:

@@ -99,37 +99,35 @@ async def refund_stars(update: Update, context: Ctx) -> None:
     if len(args) != 1 or not args[0].isdigit():
         await update.message.reply_text(t(lang, "refund.usage"))
         return
-    payment_id = int(args[0])
+    await update.message.reply_text(await refund_and_tell(context, int(args[0])))
+
+
+async def refund_and_tell(context: Ctx, payment_id: int) -> str:
+    """Refund a Stars payment for this admin (the command's and the panel's call), tell its
+    user, and return what the admin reads: the outcome, or the one-line refusal."""
+    assert context.user is not None
+    lang = context.lang
     currency = context.services.settings.prices.currency
     try:
         done = await context.services.stars.refund(context.user.id, payment_id)
     except PaymentNotFound:
-        await update.message.reply_text(t(lang, "refund.not_found", id=payment_id))
-        return
+        return t(lang, "refund.not_found", id=payment_id)
     except NotRefundable:
-        await update.message.reply_text(t(lang, "refund.not_paid", id=payment_id))
-        return
+        return t(lang, "refund.not_paid", id=payment_id)
     except RefundNotCovered as short:
-        await update.message.reply_text(
-            t(
-                lang,
-                "refund.not_covered",
-                id=payment_id,
-                balance=format_money(short.balance_minor, currency, lang),
-                amount=format_money(short.amount_minor, currency, lang),
-            )
+        return t(
+            lang,
+            "refund.not_covered",
+            id=payment_id,
+            balance=format_money(short.balance_minor, currency, lang),
+            amount=format_money(short.amount_minor, currency, lang),
         )
-        return
     except RefundRejected as refused:
-        detail = escape(refused.detail)
-        await update.message.reply_text(t(lang, "refund.rejected", id=payment_id, detail=detail))
-        return
+        return t(lang, "refund.rejected", id=payment_id, detail=escape(refused.detail))
     except RefundUnconfirmed:
-        await update.message.reply_text(t(lang, "refund.unconfirmed", id=payment_id))
-        return
+        return t(lang, "refund.unconfirmed", id=payment_id)
     if not done.applied:
-        await update.message.reply_text(t(lang, "refund.already", id=payment_id))
-        return
+        return t(lang, "refund.already", id=payment_id)
     payment = done.payment
     text = t(
         lang,
@@ -152,8 +150,7 @@ async def refund_stars(update: Update, context: Ctx) -> None:
         done.taken_minor,
         done.balance_minor,
     )
-    text += t(lang, "refund.user_told" if told else "refund.user_unreachable")
-    await update.message.reply_text(text)
+    return text + t(lang, "refund.user_told" if told else "refund.user_unreachable")
 
 
 async def _tell_user(

@@ -21,12 +21,8 @@ def _money(context: Ctx, minor: int) -> str:
 
 
 def transfers_on(context: Ctx) -> bool:
-    """Manual bank transfers are offered when payment details are configured.
-
-    ``payment_details`` arrives on Services with the manual-transfer feature; until then (an
-    older Services) transfers read as off.
-    """
-    return bool(getattr(context.services, "payment_details", ""))
+    """Manual bank transfers are offered while switched on with payment details (live settings)."""
+    return bool(context.services.payment_details)
 
 
 def _screen(context: Ctx) -> tuple[str, InlineKeyboardMarkup]:
