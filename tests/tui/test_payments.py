@@ -96,7 +96,14 @@ async def test_approving_a_transfer_credits_once_and_tells_the_user(
         assert [str(cell) for cell in table.get_row_at(0)][1:3] == [str(ANN), "₽150"]
         assert "paid from Sber" in str(table.get_row_at(0)[4])
         proof = text_of(screen.query_one("#proof", Static))
-        assert "Transfer #1: proof photo file id" in proof and "in Telegram" in proof
+        assert "Transfer #1: proof photo file id" in proof
+
+        # The proof photo, fetched through the bot into the data folder: the very bytes Ann sent.
+        await pilot.press("d")
+        await settle(pilot, lambda: "saved to" in outcome(screen))
+        [saved] = (tmp_path / "proofs").glob("transfer-1.*")  # Telegram's suffix for the file
+        assert outcome(screen) == f"Proof of transfer #1 saved to {saved}"
+        assert saved.read_bytes() == png()
 
         await pilot.press("a")
         assert isinstance(app.screen, ConfirmScreen)

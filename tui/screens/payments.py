@@ -4,8 +4,8 @@ payments (refund).
 Decisions go through the same service calls as the Telegram buttons, as the dashboard operator;
 telling the user (and updating every admin's copy of the proof) is the transfer watch's job, which
 a decision wakes, so a dashboard decision reaches the user exactly as a Telegram one does. The
-dashboard cannot show a Telegram photo: the proof's file id is shown, and every admin has the
-photo itself in Telegram ("Transfer #N").
+dashboard cannot show a Telegram photo inline: it shows the proof's file id and can save the
+photo (getFile) into the data folder's ``proofs`` for the operator to open.
 """
 
 from __future__ import annotations
@@ -73,8 +73,8 @@ def proof_text(transfer: TransferRecord | None) -> str:
         return "No transfer waits for review."
     return (
         f"Transfer #{transfer.id}: proof photo file id {transfer.proof_file_id}\n"
-        f"The dashboard cannot show a Telegram photo: every admin got it in Telegram as "
-        f'"Transfer #{transfer.id}".'
+        f"d saves the photo to the data folder to open it; every admin also got it in Telegram "
+        f'as "Transfer #{transfer.id}".'
     )
 
 
@@ -110,6 +110,7 @@ class PaymentsScreen(LiveScreen):
         Binding("a", "approve", "Approve"),
         Binding("r", "reject", "Reject"),
         Binding("f", "refund", "Refund Stars"),
+        Binding("d", "download_proof", "Download proof"),
     ]
 
     def __init__(self, context: DashboardContext) -> None:
@@ -247,6 +248,24 @@ class PaymentsScreen(LiveScreen):
             else:
                 self._say(f"Transfer #{record.id} was {record.status} already.")
         self.reload()
+
+    def action_download_proof(self) -> None:
+        chosen = self._transfer_or_warn()
+        if chosen is not None:
+            self._download_worker(chosen[1])
+
+    @work(exclusive=True, group="proof-download")
+    async def _download_worker(self, transfer: TransferRecord) -> None:
+        folder = self.context.host.settings.paths.proofs_dir
+        try:
+            path = await self.context.host.download_file(
+                transfer.proof_file_id, folder, f"transfer-{transfer.id}"
+            )
+        except (RuntimeError, OSError) as exc:
+            reason = self.context.redact(str(exc))
+            self._say(f"Could not download the proof: {reason}", severity="error")
+            return
+        self._say(f"Proof of transfer #{transfer.id} saved to {path}")
 
     # -- Stars ----------------------------------------------------------------------------------
 
