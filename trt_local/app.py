@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
@@ -278,6 +279,23 @@ class TrtApp:
         services.flow_resetters.append(transfers.forget)
         return services
 
+    async def download_file(self, file_id: str, folder: Path, stem: str) -> Path:
+        """Fetch a file the bot was sent (getFile) into ``folder`` as ``stem`` + its suffix.
+
+        Raises ``RuntimeError`` (with Telegram's reason) when the bot is not running or Telegram
+        cannot hand the file over.
+        """
+        if self.application is None:
+            raise RuntimeError("the bot is not running")
+        try:
+            telegram_file = await self.application.bot.get_file(file_id)
+            data = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as exc:
+            raise RuntimeError(f"Telegram could not hand the file over: {exc}") from None
+        path = folder / f"{stem}{Path(telegram_file.file_path or '').suffix or '.jpg'}"
+        await asyncio.to_thread(_write_file, path, data)
+        return path
+
     def _bot(self) -> object:
         assert self.application is not None
         return self.application.bot
@@ -344,3 +362,8 @@ class TrtApp:
             await self.db.close()
             self.db = None
         self._set_state(PollState.STOPPED)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

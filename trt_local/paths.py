@@ -33,6 +33,11 @@ class Paths:
         return self.data_dir / "media"
 
     @property
+    def proofs_dir(self) -> Path:
+        """Transfer proofs the dashboard operator downloaded to look at."""
+        return self.data_dir / "proofs"
+
+    @property
     def log_file(self) -> Path:
         return self.log_dir / "trt.log"
 

@@ -7,6 +7,7 @@ protocol instead of importing it. ``services`` is None until the bot has opened 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from trt_local.config import Settings
@@ -40,3 +41,7 @@ class BotHost(Protocol):
     def on_status(self, listener: StatusListener) -> None: ...
 
     async def start(self) -> None: ...
+
+    async def download_file(self, file_id: str, folder: Path, stem: str) -> Path:
+        """Fetch a file the bot was sent into ``folder``; RuntimeError when it cannot."""
+        ...

@@ -31,6 +31,8 @@ def default_screens() -> tuple[ScreenSpec, ...]:
     from tui.screens.dashboard import DashboardScreen
     from tui.screens.jobs import JobsScreen
     from tui.screens.logs import LogsScreen
+    from tui.screens.payments import PaymentsScreen
+    from tui.screens.promo import PromoScreen
     from tui.screens.settings import SettingsScreen
     from tui.screens.users import UsersScreen
 
@@ -43,5 +45,15 @@ def default_screens() -> tuple[ScreenSpec, ...]:
         # f6 is the demo's Chat screen.
         ScreenSpec(
             "broadcast", "Broadcast", "f7", "Compose, send, pause, cancel; history", BroadcastScreen
+        ),
+        ScreenSpec(
+            "payments",
+            "Payments",
+            "f8",
+            "Transfers to approve or reject, Stars payments to refund",
+            PaymentsScreen,
+        ),
+        ScreenSpec(
+            "promo", "Promo", "f9", "Create promo codes, see their uses, switch off", PromoScreen
         ),
     )

@@ -22,6 +22,9 @@ from trt_local.core.jobs import JobStatus
 from trt_local.storage import exports, job_queries, overview, stats, user_queries
 from trt_local.storage.db import Database, Row
 from trt_local.storage.job_queries import JobFilter
+from trt_local.storage.payments import PaymentsRepo
+from trt_local.storage.referrals import ReferralsRepo
+from trt_local.storage.transfers import TransfersRepo
 from trt_local.storage.users import UsersRepo
 
 WHOLE_TABLE_COUNTS = frozenset({"SELECT COUNT(*) FROM users", "SELECT COUNT(*) FROM jobs"})
@@ -83,6 +86,12 @@ async def test_dashboard_queries_are_indexed(tmp_path: Path) -> None:
         await stats.jobs_between(fake, 0.0, 1.0)
         await stats.ledger_per_hour(fake, 0.0, 24)
         await stats.recent_failures(fake, 0.0, 8)
+        await stats.topups_by_method(fake, 0.0, 1.0)
+        # Payments and the user detail's referral line.
+        await TransfersRepo(fake).pending()
+        await PaymentsRepo(fake).recent(method="stars", limit=50)
+        await ReferralsRepo(fake).referrer_of(42)
+        await ReferralsRepo(fake).invited_count(42)
         for text in ("", "@ann", "42", "ann"):
             await user_queries.search(fake, text, day="2025-01-01", limit=100)
         await user_queries.get(fake, 42, day="2025-01-01")

@@ -151,3 +151,29 @@ async def test_search_as_you_type_over_many_users(world: DemoWorld, tmp_path: Pa
         await paste(pilot, "nobody-has-this-name")
         await loaded(screen, lambda: screen.users == [])
         await settle(pilot, lambda: "0–0" in text_of(screen.query_one("#count", Static)))
+
+
+async def test_the_user_detail_shows_who_invited_them_and_how_many_they_invited(
+    world: DemoWorld, clock: JumpClock
+) -> None:
+    async with dashboard(world) as (app, pilot):
+        ann = Person(world.emulator.user(ANN, "Ann"), clock)
+        await ann.send("/start")
+        await ann.wait("Ann")
+        services = world.app.services
+        assert services is not None
+        code = await services.referrals.code_for(ANN)
+        bob = Person(world.emulator.user(ANN + 1, "Bob"), clock)
+        await bob.send(f"/start ref_{code}")
+        await bob.wait("Bob")
+        screen = await open_users(pilot, app)
+        pane = screen.query_one("#user-detail", UserDetailPane)
+        summary = pane.query_one("#summary", Static)
+
+        await paste(pilot, "Bob")
+        await loaded(screen, lambda: f"invited by user {ANN}" in text_of(summary))
+        assert "invited 0 users" in text_of(summary)
+        screen.query_one("#search", Input).clear()
+        await paste(pilot, "Ann")
+        await loaded(screen, lambda: "invited 1 user" in text_of(summary))
+        assert "invited by nobody" in text_of(summary)

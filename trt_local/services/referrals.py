@@ -89,6 +89,14 @@ class InviteStats:
     earned_free: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReferralLinks:
+    """Who invited a user and how many they invited (the dashboard's user detail)."""
+
+    referrer_id: int | None
+    invited: int
+
+
 class ReferralService:
     def __init__(
         self,
@@ -124,6 +132,11 @@ class ReferralService:
         code = await self.code_for(user_id)
         money, free = await self._repo.earned(user_id)
         return InviteStats(code, await self._repo.invited_count(user_id), money, free)
+
+    async def links(self, user_id: int) -> ReferralLinks:
+        """Reads only (unlike :meth:`stats`, which makes a code on first use)."""
+        referrer = await self._repo.referrer_of(user_id)
+        return ReferralLinks(referrer, await self._repo.invited_count(user_id))
 
     async def attribute(
         self, new_user_id: int, code: str, now: float | None = None

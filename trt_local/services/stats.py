@@ -52,6 +52,10 @@ class Activity:
     jobs_per_hour: tuple[int, ...]
     revenue_per_hour: tuple[int, ...]
     currency: str
+    # Today's top-ups by how they came in; together they make ``topups_today_minor``.
+    topups_stars_minor: int = 0
+    topups_transfer_minor: int = 0
+    topups_admin_minor: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,7 @@ class StatsService:
         # before midnight counts too: a small price for one query).
         first_today = int((today_start - start) // HOUR_S)
         offset = hours - HOURS
+        by_method = await stats.topups_by_method(self._db, midnight, now + 1)
         return Activity(
             day=day,
             jobs_today=await stats.jobs_between(self._db, midnight, now + 1),
@@ -122,6 +127,9 @@ class StatsService:
             jobs_per_hour=tuple(await stats.jobs_per_hour(self._db, window_start, HOURS)),
             revenue_per_hour=tuple(revenue[offset:]),
             currency=prices.currency,
+            topups_stars_minor=by_method.get("stars", 0),
+            topups_transfer_minor=by_method.get("transfer", 0),
+            topups_admin_minor=by_method.get("admin", 0),
         )
 
     async def overview(self) -> Overview:

@@ -379,6 +379,12 @@ CREATE INDEX broadcast_recipients_pending ON broadcast_recipients(broadcast_id, 
 ALTER TABLE users ADD COLUMN bot_blocked_at REAL
 """
 
+M0009_PAYMENTS_BY_METHOD = """
+-- The dashboard's recent Stars payments, newest first: without it, listing them walks every
+-- transfer too.
+CREATE INDEX payments_method ON payments(method, id)
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
@@ -388,4 +394,5 @@ MIGRATIONS: tuple[str, ...] = (
     M0006_TRANSFERS,
     M0007_ADMIN,
     M0008_BROADCASTS,
+    M0009_PAYMENTS_BY_METHOD,
 )

@@ -72,6 +72,12 @@ class ReferralsRepo:
             return False
         return True
 
+    async def referrer_of(self, user_id: int) -> int | None:
+        value = await self._db.scalar(
+            "SELECT referrer_id FROM referrals WHERE referred_id = ?", (user_id,)
+        )
+        return None if value is None else int(value)
+
     async def invited_count(self, user_id: int) -> int:
         return int(
             await self._db.scalar(

@@ -67,6 +67,23 @@ async def ledger_per_hour(db: Database, start: float, hours: int) -> dict[str, l
     return sums
 
 
+# How money came in, told by the top-up's ledger ref: Stars and transfers name their payment.
+_TOPUP_METHOD = (
+    "CASE WHEN ref LIKE 'stars:%' THEN 'stars' WHEN ref LIKE 'transfer:%' THEN 'transfer' "
+    "ELSE 'admin' END"
+)
+
+
+async def topups_by_method(db: Database, start: float, end: float) -> dict[str, int]:
+    """Top-ups (ledger kind ``topup``) between ``start`` and ``end``: stars / transfer / admin."""
+    rows = await db.fetch_all(
+        f"SELECT {_TOPUP_METHOD} AS method, SUM(amount_minor) FROM ledger "
+        "WHERE kind = 'topup' AND created_at >= ? AND created_at < ? GROUP BY method",
+        (start, end),
+    )
+    return {str(method): int(total) for method, total in rows}
+
+
 async def recent_failures(db: Database, since: float, limit: int) -> list[FailureRow]:
     """Failed jobs created since ``since``, newest first (bounded by the ``jobs_created`` range)."""
     rows = await db.fetch_all(

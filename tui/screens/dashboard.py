@@ -58,6 +58,18 @@ def today_text(activity: Activity) -> str:
     )
 
 
+def topups_text(activity: Activity) -> str:
+    """Today's top-ups by how the money came in."""
+    parts = (
+        ("Stars", activity.topups_stars_minor),
+        ("transfer", activity.topups_transfer_minor),
+        ("admin top-up", activity.topups_admin_minor),
+    )
+    return " · ".join(
+        f"{name} [b]{escape(money(amount, activity.currency))}[/b]" for name, amount in parts
+    )
+
+
 def credits_text(credits: Decimal | None, problem: str) -> str:
     if problem:
         return f"[red]unavailable[/red]: {escape(problem)}"
@@ -121,6 +133,9 @@ class DashboardScreen(LiveScreen):
                 yield Label("Today", classes="label")
                 yield Static("–", id="today", classes="value")
             with Horizontal(classes="row"):
+                yield Label("Top-ups today", classes="label")
+                yield Static("–", id="topups", classes="value")
+            with Horizontal(classes="row"):
                 yield Label("Generations, 24 h", classes="label")
                 yield Sparkline([], id="jobs-spark")
             with Horizontal(classes="row"):
@@ -156,6 +171,7 @@ class DashboardScreen(LiveScreen):
         self.query_one("#queue", Static).update(queue_text(queue))
         if activity is not None:
             self.query_one("#today", Static).update(today_text(activity))
+            self.query_one("#topups", Static).update(topups_text(activity))
             jobs = [float(n) for n in activity.jobs_per_hour]
             self.query_one("#jobs-spark", Sparkline).data = jobs
             self.query_one("#money-spark", Sparkline).data = [

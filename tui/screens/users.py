@@ -118,8 +118,9 @@ class UsersScreen(LiveScreen):
 
     async def _load_detail(self, services: Services) -> None:
         detail = await services.admin.user_detail(self._selected) if self._selected else None
+        links = await services.referrals.links(detail.user.id) if detail is not None else None
         pane = self.query_one("#user-detail", UserDetailPane)
-        pane.show(detail, services.settings.prices.currency)
+        pane.show(detail, services.settings.prices.currency, links)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "users" or event.row_key.value is None:

@@ -9,6 +9,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Static
 
 from trt_local.services.admin import DASHBOARD_ACTOR, UserDetail
+from trt_local.services.referrals import ReferralLinks
 from trt_local.storage.ledger import LedgerEntry
 from tui.formatting import money, signed_money, timestamp
 from tui.widgets.table_sync import TableSync
@@ -23,7 +24,13 @@ def actor_text(actor_id: int | None) -> str:
     return "dashboard" if actor_id == DASHBOARD_ACTOR else f"admin {actor_id}"
 
 
-def summary_markup(detail: UserDetail, currency: str) -> str:
+def referral_text(links: ReferralLinks) -> str:
+    invited_by = f"user {links.referrer_id}" if links.referrer_id is not None else "nobody"
+    people = "user" if links.invited == 1 else "users"
+    return f"invited by {invited_by} · invited {links.invited} {people}"
+
+
+def summary_markup(detail: UserDetail, currency: str, links: ReferralLinks | None = None) -> str:
     user = detail.user
     flags = []
     if user.blocked:
@@ -38,6 +45,8 @@ def summary_markup(detail: UserDetail, currency: str) -> str:
     ]
     if flags:
         lines.append(" · ".join(flags))
+    if links is not None:
+        lines.append(referral_text(links))
     lines.append(f"[b]Jobs[/b]: {detail.jobs_total} in all")
     for job in detail.jobs[:JOBS_SHOWN]:
         lines.append(
@@ -80,9 +89,11 @@ class UserDetailPane(Vertical):
             table.add_column(column, key=column)
         self._table = TableSync(table, LEDGER_COLUMNS)
 
-    def show(self, detail: UserDetail | None, currency: str) -> None:
+    def show(
+        self, detail: UserDetail | None, currency: str, links: ReferralLinks | None = None
+    ) -> None:
         self.detail = detail
-        summary = "Select a user." if detail is None else summary_markup(detail, currency)
+        summary = "Select a user." if detail is None else summary_markup(detail, currency, links)
         if summary != self._summary:
             self._summary = summary
             self.query_one("#summary", Static).update(summary)
