@@ -12,8 +12,10 @@ import logging
 import time
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest
 
 from trt_local.bot.application import build_application, publish_commands
@@ -59,7 +61,7 @@ class TrtApp:
         *,
         requests: tuple[BaseRequest, BaseRequest] | None = None,
         kie_sandbox: KieSandbox | None = None,
-        rate_limiter: bool = True,  # off only for bench/start_path.py's comparison
+        rate_limiter: bool | BaseRateLimiter[Any] = True,  # other values: benchmarks only
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings

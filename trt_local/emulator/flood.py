@@ -2,19 +2,19 @@
 
 Telegram documents only the paces (Bot FAQ: "avoid sending more than one message per second" in a
 chat, "short bursts" allowed; "no more than 30 messages per second or so" in bulk), not the exact
-algorithm. The emulator models them as two token buckets with room for debt:
+algorithm. The emulator models them as two token buckets, one token per call:
 
-- overall: 30 messages/s, a burst of 10 above that pace;
-- per chat: 1 message/s, a burst of 3 (the "short burst" Telegram tolerates in a chat).
+- overall: 30 calls/s, a burst of 10 above that pace;
+- per chat: 1 call/s, a burst of 10. Telegram itself puts 10 messages into a chat at once (an
+  album), and bots answer a person's quick taps without 429s; the pace shows on longer streams.
 
-A call is admitted while neither bucket is in debt; it then takes one token per message it creates
-(an album of four takes four), so a big album is allowed but pays for itself afterwards. A refused
-call gets 429 ``Too Many Requests: retry after N`` (whole seconds, at least 1, as Telegram gives) and
-starts a flood wait for the whole bot: until it ends every message call is refused, whatever the
-chat, with the seconds left. That is how bot developers report Telegram behaving ("if you hit rate
-limits anywhere, your bot will get 429 errors, no matter what the message"), and it makes a client
-that retries early visible: it collects a second 429. An injected ``faults.retry_after`` starts the
-same wait while the rules are on.
+An album (sendMediaGroup) is one call, as python-telegram-bot's AIORateLimiter counts it; Telegram
+does not say otherwise. A refused call gets 429 ``Too Many Requests: retry after N`` (whole seconds,
+at least 1, as Telegram gives) and starts a flood wait for the whole bot: until it ends every
+message call is refused, whatever the chat, with the seconds left. That is how bot developers
+report Telegram behaving ("if you hit rate limits anywhere, your bot will get 429 errors, no matter
+what the message"), and it makes a client that retries early visible: it collects a second 429. An
+injected ``faults.retry_after`` starts the same wait while the rules are on.
 
 Only calls that put or change messages count (send*/edit*/copy*/forward*, stopPoll); chat actions,
 deletes, callback and pre-checkout answers, getUpdates and the rest are free.
@@ -23,7 +23,6 @@ deletes, callback and pre-checkout answers, getUpdates and the rest are free.
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -32,11 +31,6 @@ from trt_local.emulator.errors import ApiError
 
 _MESSAGE_PREFIXES = ("send", "edit", "copy", "forward")
 _FREE = frozenset({"sendChatAction"})
-_ITEMS = {
-    "sendMediaGroup": "media",
-    "copyMessages": "message_ids",
-    "forwardMessages": "message_ids",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +38,7 @@ class FloodLimits:
     overall_rate: float = 30.0
     overall_burst: float = 10.0
     chat_rate: float = 1.0
-    chat_burst: float = 3.0
+    chat_burst: float = 10.0
 
 
 TELEGRAM_LIMITS = FloodLimits()
@@ -60,18 +54,6 @@ def is_message_method(method: str) -> bool:
     return (method.startswith(_MESSAGE_PREFIXES) and method not in _FREE) or method == "stopPoll"
 
 
-def message_count(method: str, params: Mapping[str, str]) -> int:
-    """How many messages the call creates: an album or a batch copy counts each item."""
-    field = _ITEMS.get(method)
-    if field is None:
-        return 1
-    try:
-        items = json.loads(params.get(field, ""))
-    except ValueError:
-        return 1  # the method itself answers the malformed value with a 400
-    return max(1, len(items)) if isinstance(items, list) else 1
-
-
 def chat_key(params: Mapping[str, str]) -> str | None:
     """The chat a call writes to (``None`` for inline messages, which have no chat)."""
     chat = params.get("chat_id")
@@ -79,7 +61,7 @@ def chat_key(params: Mapping[str, str]) -> str | None:
 
 
 class _Bucket:
-    """Tokens refilled at ``rate`` up to ``burst``; may go into debt by a multi-message call."""
+    """Tokens refilled at ``rate`` up to ``burst``."""
 
     __slots__ = ("burst", "rate", "stamp", "tokens")
 
@@ -114,7 +96,7 @@ class FloodControl:
         self._wait_until = max(self._wait_until, self._clock() + seconds)
 
     def check(self, method: str, params: Mapping[str, str]) -> ApiError | None:
-        """``None`` admits the call (and spends its messages); else the 429 to answer."""
+        """``None`` admits the call (and spends a token of each bucket); else the 429 to answer."""
         if not is_message_method(method):
             return None
         now = self._clock()
@@ -132,10 +114,9 @@ class FloodControl:
         if wait > 0:
             self.hold(math.ceil(wait))
             return self._refuse(self._wait_until - now)
-        cost = message_count(method, params)
-        overall.tokens -= cost
+        overall.tokens -= 1
         if chat is not None:
-            chat.tokens -= cost
+            chat.tokens -= 1
         self.admitted += 1
         return None
 
