@@ -5,8 +5,8 @@ chat, "short bursts" allowed; "no more than 30 messages per second or so" in bul
 algorithm. The emulator models them as two token buckets, one token per call:
 
 - overall: 30 calls/s, a burst of 10 above that pace;
-- per chat: 1 call/s, a burst of 10. Telegram itself puts 10 messages into a chat at once (an
-  album), and bots answer a person's quick taps without 429s; the pace shows on longer streams.
+- per chat: 1 call/s, a burst of 10 (Telegram itself puts up to 10 messages into a chat at once,
+  as an album; the pace shows on longer streams).
 
 An album (sendMediaGroup) is one call, as python-telegram-bot's AIORateLimiter counts it; Telegram
 does not say otherwise. A refused call gets 429 ``Too Many Requests: retry after N`` (whole seconds,
