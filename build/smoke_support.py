@@ -1,7 +1,11 @@
 """Process and terminal helpers for ``smoke_test.py``: start the built binary, stop it, watch a pty.
 
-Every process is started in its own session, so stopping one reaches the one-file bootloader *and*
-the Python process it unpacked and started (SIGKILL on the bootloader alone orphans the child).
+Linux and macOS: every process is started in its own session, so stopping one reaches the one-file
+bootloader *and* the Python process it unpacked and started (SIGKILL on the bootloader alone
+orphans the child); the clean stop is SIGTERM. Windows: every process starts in its own console
+process group; the clean stop is Ctrl+Break sent to that group (SIGTERM there is TerminateProcess,
+no stop at all), and the last resort is ``taskkill /T`` on the whole tree. Pseudo-terminals exist
+on Linux and macOS only.
 """
 
 from __future__ import annotations
@@ -9,18 +13,23 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
-import fcntl
 import importlib.util
 import os
-import pty
 import signal
 import struct
-import termios
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
+if sys.platform != "win32":
+    import fcntl
+    import pty
+    import termios
+
+WINDOWS = sys.platform == "win32"
 BUILD_DIR = Path(__file__).resolve().parent
-BINARY = BUILD_DIR / "out" / "trt"
+BINARY = BUILD_DIR / "out" / ("trt.exe" if WINDOWS else "trt")
 EMULATOR_TOKEN = "123456:DEMO-token-for-the-binary"
 # Variables that would leak the developer's or CI's configuration into the binary under test.
 _STRIPPED_PREFIXES = ("TRT_", "KIE_", "TELEGRAM_", "SSL_CERT_")
@@ -31,11 +40,12 @@ _POLL_INTERVAL = 0.05
 def bot_env(
     root: Path, base_url: str | None = None, file_url: str | None = None, **extra: str
 ) -> dict[str, str]:
-    """A clean environment: TRT_HOME=root/home, TMPDIR=root/tmp, the emulator's URLs if given."""
+    """A clean environment: TRT_HOME=root/home, the temporary folder root/tmp (where the bootloader
+    unpacks: TMPDIR on Linux and macOS, TEMP/TMP on Windows), the emulator's URLs if given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_STRIPPED_PREFIXES)}
     tmp = root / "tmp"
     tmp.mkdir(parents=True, exist_ok=True)
-    env.update(TRT_HOME=str(root / "home"), TMPDIR=str(tmp))
+    env.update(TRT_HOME=str(root / "home"), TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
     if base_url is not None and file_url is not None:
         env.update(
             TELEGRAM_BOT_TOKEN=EMULATOR_TOKEN,
@@ -48,6 +58,10 @@ def bot_env(
 
 
 async def spawn(binary: Path, env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    if sys.platform == "win32":
+        apart: dict[str, int | bool] = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    else:
+        apart = {"start_new_session": True}
     return await asyncio.create_subprocess_exec(
         str(binary),
         *args,
@@ -55,8 +69,16 @@ async def spawn(binary: Path, env: dict[str, str], *args: str) -> asyncio.subpro
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        start_new_session=True,
+        **apart,  # type: ignore[arg-type]
     )
+
+
+def request_stop(proc: asyncio.subprocess.Process) -> None:
+    """What a service manager or the console does: SIGTERM, or Ctrl+Break on Windows."""
+    if sys.platform == "win32":
+        proc.send_signal(signal.CTRL_BREAK_EVENT)  # to the process group spawn() created
+    else:
+        proc.send_signal(signal.SIGTERM)
 
 
 async def finish(
@@ -69,33 +91,52 @@ async def finish(
     except TimeoutError:
         raise AssertionError(f"pid {proc.pid} still running after {timeout} s") from None
     assert proc.returncode is not None
-    return proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+    return proc.returncode, _text(out), _text(err)
+
+
+def _text(output: bytes) -> str:
+    return output.decode(errors="replace").replace("\r\n", "\n")  # Windows writes CRLF
 
 
 async def stop_all(processes: Iterable[asyncio.subprocess.Process]) -> None:
-    """SIGTERM each running process group, SIGKILL it after a grace period, reap everything."""
+    """Ask each running process to stop, kill its whole tree after a grace period, reap all."""
     for proc in processes:
         if proc.returncode is not None:
             continue
-        _signal_group(proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            if WINDOWS:
+                request_stop(proc)
+            else:
+                os.killpg(proc.pid, signal.SIGTERM)
         try:
             await asyncio.wait_for(proc.communicate(), _STOP_GRACE)
         except TimeoutError:
-            _signal_group(proc.pid, signal.SIGKILL)
+            _kill_tree(proc.pid)
             await proc.communicate()
 
 
-def _signal_group(pgid: int, signum: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pgid, signum)
+def _kill_tree(pid: int) -> None:
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(pid)], capture_output=True, check=False)
+    else:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def parent_pid(pid: int) -> int:
-    """The parent of ``pid`` from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("PPid:"):
-            return int(line.split()[1])
-    raise LookupError(f"no PPid line for pid {pid}")
+    """The parent of ``pid``: /proc on Linux, ps on macOS, the CIM process table on Windows."""
+    status = Path(f"/proc/{pid}/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+        raise LookupError(f"no PPid line for pid {pid}")
+    if WINDOWS:
+        query = f"(Get-CimInstance Win32_Process -Filter 'ProcessId = {pid}').ParentProcessId"
+        command = ["powershell", "-NoProfile", "-Command", query]
+    else:
+        command = ["ps", "-o", "ppid=", "-p", str(pid)]
+    return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def cli_starts_dashboard() -> bool:

@@ -14,29 +14,49 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
+from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest
 
+from trt_local.bot.admin_alerts import CreditAlerts
 from trt_local.bot.application import build_application, publish_commands
+from trt_local.bot.broadcast_port import TelegramBroadcasts
 from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
+from trt_local.bot.stars_refunds import TelegramStarsRefunds
+from trt_local.bot.transfer_notifier import TelegramTransferNotifier
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox
+from trt_local.logs import RedactingFormatter
+from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.broadcasts import BroadcastService
+from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
+from trt_local.services.errors import ErrorLog
+from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
+from trt_local.services.pending_input import PendingInput
+from trt_local.services.promo import PromoService
+from trt_local.services.referrals import ReferralService
 from trt_local.services.registry import Services
 from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
+from trt_local.services.transfer_watch import TransferWatch
+from trt_local.services.transfers import TransferService
 from trt_local.services.users import UserService
+from trt_local.storage.bot_state import BotStateRepo
 from trt_local.storage.db import Database
 from trt_local.storage.drafts import DraftsRepo
+from trt_local.storage.errors import ErrorsRepo
 from trt_local.storage.inbox import InboxRepo
+from trt_local.storage.pending_input import PendingInputRepo
 from trt_local.storage.users import UsersRepo
 
 log = logging.getLogger("trt.app")
@@ -135,9 +155,12 @@ class TrtApp:
         )
         await self._initialize(self.application)
         self.bot_username = self.application.bot.username
-        await publish_commands(self.application)
+        await publish_commands(self.application, self.services)
         await self.application.start()
         await self.services.engine.start()  # resumes unfinished jobs
+        self.services.transfer_watch.start()  # sends what a stop kept from going out
+        self.services.credit_watch.start()
+        await self.services.broadcasts.start()  # resumes a broadcast a stop interrupted
         await self.application.replay_pending()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -164,7 +187,10 @@ class TrtApp:
             upload_base=settings.kie_upload_base,
             transport=self.kie_sandbox,
         )
-        users = UserService(UsersRepo(db), admin_ids=settings.admin_ids, clock=clock)
+        referrals = ReferralService(db, runtime, clock=clock)
+        users = UserService(
+            UsersRepo(db), admin_ids=settings.admin_ids, clock=clock, on_created=referrals.welcome
+        )
 
         async def language_of(user_id: int) -> str:
             user = await users.get(user_id)
@@ -177,10 +203,41 @@ class TrtApp:
             currency=lambda: runtime.prices.currency,
             clock=clock,
         )
-        engine = Engine(db, self.kie, notifier, runtime, clock=clock)
+        # Stored tracebacks are redacted as the log is: no token or key reaches the database.
+        errors = ErrorLog(
+            ErrorsRepo(db), redact=RedactingFormatter(settings.secrets).redact, clock=clock
+        )
+        engine = Engine(db, self.kie, notifier, runtime, clock=clock, errors=errors)
+        stats = StatsService(db, runtime, self.kie, clock=clock)
+        credit_watch = CreditWatch(
+            stats,
+            runtime,
+            BotStateRepo(db),
+            CreditAlerts(self._telegram_bot, self._services),
+            clock=clock,
+        )
         drafts = DraftService(DraftsRepo(db), clock)
+        pending_input = PendingInput(PendingInputRepo(db), clock=clock)
         generation = GenerationService(
             db, runtime, engine.settlement, clock=clock, wake=engine.wake
+        )
+        transfers = TransferService(
+            db,
+            runtime,
+            details=settings.payment_details,
+            clock=clock,
+            commission=referrals.commission_for_topup,
+        )
+        transfer_watch = TransferWatch(
+            transfers,
+            TelegramTransferNotifier(
+                lambda: self._bot(),
+                users,
+                currency=lambda: runtime.prices.currency,
+                support_contact=settings.support_contact,
+            ),
+            admin_ids=lambda: sorted(settings.admin_ids),
+            clock=clock,
         )
         services = Services(
             users=users,
@@ -191,16 +248,47 @@ class TrtApp:
             media=MediaService(self.kie, clock=clock),
             engine=engine,
             admin=AdminService(db, users, generation, runtime, clock=clock),
-            stats=StatsService(db, runtime, self.kie, clock=clock),
+            stats=stats,
+            promo=PromoService(db, runtime, clock=clock),
+            referrals=referrals,
+            pending_input=pending_input,
+            account=AccountService(db, runtime, generation, clock=clock),
+            stars=StarsService(
+                db,
+                runtime,
+                TelegramStarsRefunds(self._bot),
+                clock=clock,
+                commission=referrals.commission_for_topup,
+            ),
+            transfers=transfers,
+            transfer_watch=transfer_watch,
+            errors=errors,
+            exports=Exporter(db, runtime),
+            credit_watch=credit_watch,
+            broadcasts=BroadcastService(
+                db, TelegramBroadcasts(self._bot, language_of=language_of), clock=clock
+            ),
             clock=clock,
             support_contact=settings.support_contact,
+            terms_text=settings.terms_text,
         )
         services.flow_resetters.append(drafts.clear)
+        services.flow_resetters.append(pending_input.clear)
+        services.flow_resetters.append(transfers.forget)
         return services
 
     def _bot(self) -> object:
         assert self.application is not None
         return self.application.bot
+
+    def _telegram_bot(self) -> Bot:
+        assert self.application is not None
+        bot: Bot = self.application.bot
+        return bot
+
+    def _services(self) -> Services:
+        assert self.services is not None
+        return self.services
 
     async def _initialize(self, application: InboxApplication) -> None:
         """getMe with retries on network trouble; a rejected token is a configuration error."""
@@ -238,6 +326,10 @@ class TrtApp:
             except TelegramError as exc:
                 log.warning("error while stopping the Telegram application: %s", exc)
         if self.services is not None:
+            await self.services.transfer_watch.stop()  # messages still owed go out next start
+            await self.services.credit_watch.stop()
+            # Before the bot shuts down: copies in flight finish and are marked.
+            await self.services.broadcasts.stop()  # the broadcast resumes on the next start
             await self.services.engine.stop()  # unfinished jobs resume on the next start
         if application is not None:
             try:

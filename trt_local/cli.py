@@ -1,11 +1,14 @@
-"""The ``trt`` command. Heavy imports happen after argument parsing so ``--version`` stays instant.
+"""The ``trt`` command. Heavy imports happen after argument parsing so ``--version`` stays instant;
+``--version --check`` asks GitHub for a newer release (trt_local.updates), nothing else does.
 
-Exit codes: 0 ok; 2 configuration error; 3 another instance holds the lock; 1 anything unexpected.
+Exit codes: 0 ok; 2 configuration error; 3 another instance holds the lock; 1 anything unexpected,
+or ``--version --check`` could not ask GitHub.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,7 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trt", description="TRT Local: a self-hosted Telegram bot selling Kie.ai generation."
     )
-    parser.add_argument("--version", action="version", version=f"trt {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="with --version: ask GitHub whether a newer release exists (the only network use)",
+    )
     parser.add_argument("--home", type=Path, help="one folder for config, data, logs (= TRT_HOME)")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run the bot (default)")
@@ -44,13 +52,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.check and not args.version:
+        parser.error("--check goes with --version: trt --version --check")
+    if args.version:
+        print(f"trt {__version__}")
+        if not args.check:
+            return EXIT_OK
+        from trt_local.updates import run_check
+
+        return run_check()
+    _tolerant_output()
     command = args.command or "run"
     # PTB 22 otherwise emits a deprecation warning on every RetryAfter and media duration.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     from trt_local.config import ConfigError, load_settings
     from trt_local.lock import AlreadyRunning
     from trt_local.paths import resolve_paths
+    from trt_local.storage.access import StorageUnavailable, check_writable
 
     env = dict(os.environ)
     paths = resolve_paths(env, home=args.home)
@@ -89,17 +109,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_CONFIG
         settings = load_settings(paths, env, flags=flags)
+        check_writable(settings.paths.data_dir, settings.paths.database)
         from trt_local.runner import run_bot
 
         return run_bot(settings, headless=headless)
     except ConfigError as exc:
         print(f"trt: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except StorageUnavailable as exc:  # a read-only data folder or a full disk
+        print(f"trt: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except AlreadyRunning as exc:
         print(f"trt: {exc}", file=sys.stderr)
         return EXIT_LOCKED
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _tolerant_output() -> None:
+    """Never die printing a path: a Windows console redirected to a file or a service log uses
+    the ANSI code page, which has no letters for a user named Пётр."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _has_terminal() -> bool:

@@ -46,7 +46,10 @@ class Settings:
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     sandbox: bool = False
     support_contact: str = ""
+    terms_text: str = ""  # [payments] terms: shown by /terms (built-in terms when empty)
+    payment_details: str = ""  # manual transfers are on when set; the text users are shown
     demo: bool = False
+    update_check: bool = False  # ask GitHub for a newer release; off unless the operator says so
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -88,6 +91,8 @@ def load_settings(
     file = read_config_file(paths.config_file)
     tg = _section(file, "telegram")
     kie = _section(file, "kie")
+    payments = _section(file, "payments")
+    updates = _section(file, "updates")
 
     def pick(flag: str, env_name: str, section: dict[str, Any], key: str, default: Any) -> Any:
         if flags.get(flag) is not None:
@@ -141,7 +146,14 @@ def load_settings(
         admin_ids=parse_admin_ids(pick("admins", "TRT_ADMIN_IDS", tg, "admin_ids", "")),
         sandbox=sandbox or demo,
         support_contact=str(tg.get("support", "")),
+        terms_text=str(payments.get("terms", "")).strip(),
+        payment_details=str(
+            pick("payment_details", "TRT_PAYMENT_DETAILS", payments, "details", "")
+        ).strip(),
         demo=demo,
+        update_check=_parse_bool(
+            "TRT_UPDATE_CHECK", pick("update_check", "TRT_UPDATE_CHECK", updates, "check", False)
+        ),
     )
 
 

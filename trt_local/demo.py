@@ -4,7 +4,8 @@ Nothing leaves the process: the bot talks to an in-process :class:`TelegramEmula
 ``EmulatorRequest`` and to Kie through the sandbox transport; there is no token, key or network.
 The data lives in a temporary folder (deleted at exit) unless ``--home`` names one. You are the
 emulated user :data:`DEMO_USER_ID`, an admin of the demo bot. With a terminal the dashboard opens
-with an extra Chat screen; without one (piped), the bot runs headless until SIGTERM or SIGINT.
+with an extra Chat screen; without one (piped), the bot runs headless until SIGTERM or SIGINT
+(Ctrl+C; on Windows also Ctrl+Break or closing the console).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -26,8 +26,10 @@ from trt_local.emulator import ChatEvent, EmulatedUser, TelegramEmulator
 from trt_local.emulator.request import BASE_FILE_URL, BASE_URL, EmulatorRequest
 from trt_local.kie import KieSandbox
 from trt_local.lock import InstanceLock
-from trt_local.logs import setup_logging
+from trt_local.logs import close_logging, setup_logging
 from trt_local.paths import resolve_paths
+from trt_local.platform_signals import HEADLESS, StopSignals
+from trt_local.storage.access import check_writable
 
 if TYPE_CHECKING:
     from tui.navigation import ScreenSpec
@@ -91,11 +93,15 @@ def demo_home(home: Path | None) -> Iterator[Path]:
         home.mkdir(parents=True, exist_ok=True)
         yield home
         return
-    with tempfile.TemporaryDirectory(prefix="trt-demo-") as folder:
+    # Windows refuses to delete a file something still holds (an antivirus scan, say): what is left
+    # in the temporary folder then is the OS's to clean, not a traceback at the end of the demo.
+    with tempfile.TemporaryDirectory(prefix="trt-demo-", ignore_cleanup_errors=True) as folder:
         yield Path(folder)
 
 
 def run_demo(home: Path | None, *, headless: bool) -> int:
+    if home is not None:  # a read-only folder or a full disk: StorageUnavailable, exit 2
+        check_writable(home, demo_settings(home).paths.database)
     with demo_home(home) as folder:
         world = build_demo(folder)
         paths = world.app.settings.paths
@@ -114,6 +120,7 @@ def run_demo(home: Path | None, *, headless: bool) -> int:
             return asyncio.run(dashboard_session(world.app, formatter, screens=screens))
         finally:
             lock.release()
+            close_logging()  # the log file is in the folder that is removed next
 
 
 def chat_screens(world: DemoWorld) -> tuple[ScreenSpec, ...]:
@@ -138,9 +145,8 @@ async def _headless(world: DemoWorld) -> int:
     from tui.chat_files import ResultFiles
 
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    signals = StopSignals(stop.set, HEADLESS)
+    signals.install()
     files = ResultFiles(world.emulator, world.results_dir)
 
     def save_results(event: ChatEvent) -> None:
@@ -151,9 +157,10 @@ async def _headless(world: DemoWorld) -> int:
     unsubscribe = world.emulator.on_change(save_results)
     try:
         await world.app.start()
-        log.info("demo bot @%s is running headless; stop it with SIGTERM", world.app.bot_username)
+        log.info("demo bot @%s is running headless; stop it with Ctrl+C", world.app.bot_username)
         await stop.wait()
     finally:
         unsubscribe()
         await world.app.stop()
+        signals.restore()
     return 0

@@ -1,4 +1,8 @@
-"""``trt doctor``: one line per check; exit 0 only when every check passes."""
+"""``trt doctor``: one line per check; exit 0 only when every check passes.
+
+A failing check is followed by its first offending rows, indented. ``warn`` lines (a parked delivery)
+ask an admin to look but do not fail the run.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ class Check:
     name: str
     ok: bool
     detail: str
+    rows: tuple[str, ...] = ()  # the first offending rows
+    warning: bool = False
 
 
 def run_doctor(paths: Paths, env: Mapping[str, str]) -> int:
@@ -28,14 +34,24 @@ def run_doctor(paths: Paths, env: Mapping[str, str]) -> int:
         f"{len(settings.admin_ids)} admin(s), kie {'sandbox' if settings.sandbox else 'live'}, "
         f"config file {paths.config_file}"
     )
+    from trt_local.storage.access import StorageUnavailable, check_writable
+
+    try:
+        check_writable(settings.paths.data_dir, settings.paths.database)
+    except StorageUnavailable as exc:
+        print(f"FAIL database: {exc}")
+        return 2
     checks = asyncio.run(_checks(settings))
     for check in checks:
-        print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        mark = "FAIL" if not check.ok else "warn" if check.warning else "ok  "
+        print(f"{mark} {check.name}: {check.detail}")
+        for row in check.rows:
+            print(f"       {row}")
     return 0 if all(c.ok for c in checks) else 1
 
 
 async def _checks(settings: Settings) -> list[Check]:
-    return [_tls(), await _database(settings), await _telegram(settings)]
+    return [_tls(), *await _database(settings), await _telegram(settings)]
 
 
 def _tls() -> Check:
@@ -53,20 +69,29 @@ def _tls() -> Check:
     return Check("tls", count > 0, f"{count} CA certificates from {bundle}")
 
 
-async def _database(settings: Settings) -> Check:
+async def _database(settings: Settings) -> list[Check]:
+    """Integrity, then the money and job audit (services.audit) when the file is sound."""
     import sqlite3
+    import time
 
+    from trt_local.services.audit import run_audit
     from trt_local.storage.db import Database
 
     try:
         db = await Database.open(settings.paths.database)
     except (sqlite3.Error, OSError) as exc:
-        return Check("database", False, f"{settings.paths.database} cannot be opened: {exc}")
+        return [Check("database", False, f"{settings.paths.database} cannot be opened: {exc}")]
     try:
         result = await db.integrity_check()
+        integrity = Check(
+            "database", result == "ok", f"{settings.paths.database} integrity {result}"
+        )
+        if not integrity.ok:
+            return [integrity]
+        audit = await run_audit(db, now=time.time())
     finally:
         await db.close()
-    return Check("database", result == "ok", f"{settings.paths.database} integrity {result}")
+    return [integrity, *(Check(a.name, a.ok, a.detail, a.offenders, a.warning) for a in audit)]
 
 
 async def _telegram(settings: Settings) -> Check:

@@ -1,4 +1,9 @@
-"""One running instance per data folder, held with an OS file lock (released by the kernel on death)."""
+"""One running instance per data folder, held with an OS file lock (released by the kernel on death).
+
+filelock takes ``flock`` on Linux and macOS and ``LockFileEx`` on byte 0 on Windows. That Windows
+lock keeps every other process from reading byte 0, so the holder's pid is written after one
+padding byte, where a refused second instance can still read it to name the holder.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,22 @@ from pathlib import Path
 from types import TracebackType
 
 from filelock import FileLock, Timeout
+
+_PAD = b"\n"  # byte 0: the byte Windows locks
+
+
+def read_pid(lock_path: Path) -> str:
+    """The holder's pid as written in the lock file, or "" when it cannot be read."""
+    try:
+        with lock_path.open("rb", buffering=0) as fh:
+            try:
+                data = fh.read()
+            except OSError:  # Windows: the holder's lock covers byte 0, the pid starts at byte 1
+                fh.seek(len(_PAD))
+                data = fh.read()
+    except OSError:
+        return ""
+    return data.decode("ascii", errors="replace").strip()
 
 
 class AlreadyRunning(Exception):
@@ -33,18 +54,14 @@ class InstanceLock:
     def _write_pid(fd: int) -> None:
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, str(os.getpid()).encode())
+        os.write(fd, _PAD + str(os.getpid()).encode())
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._lock.acquire()
         except Timeout:
-            try:
-                pid = self.path.read_text().strip()
-            except OSError:
-                pid = ""
-            raise AlreadyRunning(pid, self.path.parent, self.path) from None
+            raise AlreadyRunning(read_pid(self.path), self.path.parent, self.path) from None
 
     def release(self) -> None:
         if self._lock.is_locked:

@@ -32,7 +32,8 @@ class RedactingFormatter(logging.Formatter):
 
     def redact(self, text: str) -> str:
         for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
+            # Any case: Telegram's error descriptions reach us lower-cased, URL and all.
+            text = re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
         text = _TG_TOKEN_IN_TEXT.sub("***", text)
         return _BEARER.sub(r"\1***", text)
 
@@ -65,3 +66,12 @@ def setup_logging(
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.captureWarnings(True)
     return formatter
+
+
+def close_logging() -> None:
+    """Remove and close the root handlers: Windows cannot delete a folder (the demo's temporary
+    one) while the log file in it is still open."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()

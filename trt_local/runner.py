@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from trt_local.config import ConfigError, Settings, redact_token
 from trt_local.lock import InstanceLock
 from trt_local.logs import RedactingFormatter, setup_logging
 from trt_local.paths import Paths
+from trt_local.platform_signals import DASHBOARD, HEADLESS, StopSignals
 
 if TYPE_CHECKING:
     from trt_local.app import TrtApp
@@ -54,9 +54,8 @@ async def run_headless(settings: Settings) -> int:
     from trt_local.app import TrtApp
 
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    signals = StopSignals(stop.set, HEADLESS)  # + Ctrl+Break and a closing console on Windows
+    signals.install()
     app = TrtApp(settings)
     try:
         start = asyncio.create_task(app.start())
@@ -76,6 +75,7 @@ async def run_headless(settings: Settings) -> int:
         stopper.cancel()
         await app.stop()
         log.info("stopped")
+        signals.restore()
     return 0
 
 
@@ -104,19 +104,17 @@ async def dashboard_session(
     root = logging.getLogger()
     root.addHandler(sink)
     dashboard = Dashboard(app, log_sink=sink, screens=screens)
-    loop = asyncio.get_running_loop()
-    # Textual handles no signal itself (P6): SIGTERM/SIGHUP end it like ctrl+q, minus the question.
-    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
-    for sig in signals:
-        loop.add_signal_handler(sig, dashboard.exit)
+    # Textual handles no signal itself (P6): SIGTERM/SIGHUP end it like ctrl+q, minus the question
+    # (on Windows: Ctrl+Break and a closing console).
+    signals = StopSignals(dashboard.exit, DASHBOARD)
+    signals.install()
     try:
         await dashboard.run_async(headless=headless)
     finally:
-        for sig in signals:
-            loop.remove_signal_handler(sig)
         await app.stop()
         root.removeHandler(sink)
         log.info("stopped")
+        signals.restore()
     return dashboard.return_code or 0
 
 

@@ -3,7 +3,8 @@
 The checks and the writing are shared by the dashboard's setup screen and ``trt setup``, which
 asks with plain prompts (``input``/``getpass``) for servers without a full terminal. Secrets are
 read without echo, never printed in full and never put in an error message; the config file is
-written atomically with mode 0600. The Telegram and Kie bases follow the usual precedence
+written atomically and readable only by the user (mode 0600, an ACL on Windows), or the person is
+told it could not be restricted. The Telegram and Kie bases follow the usual precedence
 (``TRT_TELEGRAM_API_BASE``, ``KIE_API_BASE``…), so the checks can run against local stand-ins.
 """
 
@@ -29,6 +30,7 @@ from trt_local.config import (
     redact_token,
 )
 from trt_local.paths import Paths
+from trt_local.permissions import restrict_to_owner
 
 if TYPE_CHECKING:
     import httpx
@@ -134,8 +136,9 @@ def parse_admins(text: str) -> frozenset[int]:
         raise SetupProblem(str(exc).replace("TRT_ADMIN_IDS has", "admin ids:")) from None
 
 
-def write_config(path: Path, answers: SetupAnswers) -> None:
-    """Merge the answers into ``path`` (other settings kept); atomic, mode 0600."""
+def write_config(path: Path, answers: SetupAnswers) -> str | None:
+    """Merge the answers into ``path`` (other settings kept), atomically, readable only by the
+    user (mode 0600; an ACL on Windows). Returns None, or why the file could not be restricted."""
     data: dict[str, Any] = dict(read_config_file(path))
     telegram = dict(data.get("telegram", {}))
     kie = dict(data.get("kie", {}))
@@ -152,9 +155,11 @@ def write_config(path: Path, answers: SetupAnswers) -> None:
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as handle:
+        # Before any secret is in it: an older temporary file may have had wider rights.
+        problem = restrict_to_owner(temporary, shown_as=path)
         tomli_w.dump(data, handle)
-    os.chmod(temporary, 0o600)  # an older temporary file may have had wider rights
     os.replace(temporary, path)
+    return problem
 
 
 # -- the plain-prompt wizard (`trt setup`) ---------------------------------------------------
@@ -177,8 +182,11 @@ def run_setup(
     except (EOFError, KeyboardInterrupt, SetupProblem) as exc:
         say(f"setup stopped{': ' + str(exc) if isinstance(exc, SetupProblem) else ''}")
         return 2
-    write_config(paths.config_file, answers)
-    say(f"saved {paths.config_file} (readable only by you). Start the bot with: trt")
+    problem = write_config(paths.config_file, answers)
+    if problem:
+        say(f"saved {paths.config_file}, but {problem}. Start the bot with: trt")
+    else:
+        say(f"saved {paths.config_file} (readable only by you). Start the bot with: trt")
     return 0
 
 

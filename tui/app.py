@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -29,6 +29,9 @@ from tui.logsink import LogSink
 from tui.navigation import ScreenSpec, default_screens
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("trt.tui")
 
@@ -56,6 +59,7 @@ class Dashboard(App[int]):
         screens: Sequence[ScreenSpec] | None = None,
         start_bot: bool = True,
         reload_s: float | None = None,
+        update_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__()
         redactor = (
@@ -64,7 +68,11 @@ class Dashboard(App[int]):
             else RedactingFormatter(host.settings.secrets)
         )
         self.context = DashboardContext(
-            host, log_sink or LogSink(redactor), redactor, reload_s=reload_s
+            host,
+            log_sink or LogSink(redactor),
+            redactor,
+            reload_s=reload_s,
+            update_transport=update_transport,
         )
         self.specs = tuple(screens if screens is not None else default_screens())
         self._autostart = start_bot

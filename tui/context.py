@@ -7,11 +7,15 @@ read the bot through it and never reach for globals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from trt_local.logs import RedactingFormatter
 from trt_local.services.registry import Services
 from tui.host import BotHost
 from tui.logsink import LogSink
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(slots=True)
@@ -21,6 +25,7 @@ class DashboardContext:
     redactor: RedactingFormatter
     start_error: str = ""  # why the bot could not start (redacted); empty while all is well
     reload_s: float | None = None  # overrides each screen's reload period (tests go faster)
+    update_transport: httpx.AsyncBaseTransport | None = None  # the update check's (tests: a fake)
 
     @property
     def services(self) -> Services | None:

@@ -27,6 +27,7 @@ class ScreenSpec:
 
 def default_screens() -> tuple[ScreenSpec, ...]:
     """The screens of every session (imported late: each screen is its own module)."""
+    from tui.screens.broadcast import BroadcastScreen
     from tui.screens.dashboard import DashboardScreen
     from tui.screens.jobs import JobsScreen
     from tui.screens.logs import LogsScreen
@@ -39,4 +40,8 @@ def default_screens() -> tuple[ScreenSpec, ...]:
         ScreenSpec("users", "Users", "f3", "Find users, balances, ledger, block", UsersScreen),
         ScreenSpec("settings", "Settings", "f4", "Prices, quota, job cap, models", SettingsScreen),
         ScreenSpec("logs", "Logs", "f5", "Live log tail with filters", LogsScreen),
+        # f6 is the demo's Chat screen.
+        ScreenSpec(
+            "broadcast", "Broadcast", "f7", "Compose, send, pause, cancel; history", BroadcastScreen
+        ),
     )

@@ -18,7 +18,14 @@ from trt_local.paths import resolve_paths
 TOKEN = "123456:DEMO-token-for-tests"
 
 
-def make_settings(home: Path, *, admin_ids: Iterable[int] = (), support: str = "") -> Settings:
+def make_settings(
+    home: Path,
+    *,
+    admin_ids: Iterable[int] = (),
+    support: str = "",
+    terms: str = "",
+    payment_details: str = "",
+) -> Settings:
     return Settings(
         paths=resolve_paths({}, home=home),
         telegram_token=TOKEN,
@@ -27,6 +34,8 @@ def make_settings(home: Path, *, admin_ids: Iterable[int] = (), support: str = "
         admin_ids=frozenset(admin_ids),
         sandbox=True,
         support_contact=support,
+        terms_text=terms,
+        payment_details=payment_details,
     )
 
 
@@ -38,9 +47,13 @@ async def running_bot(
     admin_ids: Iterable[int] = (),
     clock: Callable[[], float] | None = None,
     support: str = "",
+    terms: str = "",
     sandbox: KieSandbox | None = None,
+    payment_details: str = "",
 ) -> AsyncIterator[TrtApp]:
-    settings = make_settings(home, admin_ids=admin_ids, support=support)
+    settings = make_settings(
+        home, admin_ids=admin_ids, support=support, terms=terms, payment_details=payment_details
+    )
     app = TrtApp(
         settings,
         requests=(EmulatorRequest(emu), EmulatorRequest(emu)),
@@ -75,6 +88,16 @@ def money_invariant_violations(database: Path) -> list[tuple[int, int, int]]:
             "SELECT u.id, u.balance_minor, COALESCE(SUM(l.amount_minor), 0) AS total "
             "FROM users u LEFT JOIN ledger l ON l.user_id = u.id "
             "GROUP BY u.id HAVING u.balance_minor != total"
+        ).fetchall()
+
+
+def free_grant_violations(database: Path) -> list[tuple[int, int, int]]:
+    """Users whose granted free generations are not the sum of their grants (must be empty)."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return conn.execute(
+            "SELECT u.id, u.bonus_free, COALESCE(SUM(g.amount), 0) AS total "
+            "FROM users u LEFT JOIN free_grants g ON g.user_id = u.id "
+            "GROUP BY u.id HAVING u.bonus_free != total"
         ).fetchall()
 
 
@@ -119,3 +142,30 @@ def consistency_violations(database: Path) -> list[str]:
         f"ledger {kind} {ref!r} has no job" for ref in by_ref for kind, _, _ in by_ref[ref]
     ]
     return problems
+
+
+def ledger(database: Path, user_id: int) -> list[tuple[str, int]]:
+    """The user's ledger rows (kind, amount) in order."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        return conn.execute(
+            "SELECT kind, amount_minor FROM ledger WHERE user_id = ? ORDER BY id", (user_id,)
+        ).fetchall()
+
+
+def job_statuses(database: Path, user_id: int) -> list[str]:
+    """The statuses of the user's jobs, oldest first."""
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        rows = conn.execute("SELECT status FROM jobs WHERE user_id = ? ORDER BY id", (user_id,))
+        return [status for (status,) in rows]
+
+
+def times_said(emu: TelegramEmulator, chat_id: int, phrase: str) -> int:
+    """How many sends and edits to ``chat_id`` the bot made with ``phrase`` in the text (each
+    attempt counts, so a notice said twice is caught even when it edits the same message)."""
+    return sum(
+        1
+        for call in emu.calls
+        if call.method in ("sendMessage", "editMessageText")
+        and call.params.get("chat_id") == str(chat_id)
+        and phrase in call.params.get("text", "")
+    )

@@ -7,7 +7,13 @@ that. Each step jumps the test clock one second instead of sleeping.
 from __future__ import annotations
 
 from tests.e2e.harness import JumpClock
-from trt_local.emulator import ChatMessage, EmulatedUser
+from trt_local.app import TrtApp
+from trt_local.emulator import ChatMessage, EmulatedUser, TelegramEmulator
+from trt_local.kie import KieSandbox
+
+ADMIN = 900  # the admin id the generation tests run the bot with
+PRICE = 511  # Seedream 4.5, 1:1, basic at the default prices (₽5.11)
+REFUNDED = "Refunded: ₽5.11"
 
 
 def button_starting(message: ChatMessage, prefix: str) -> str:
@@ -90,3 +96,57 @@ class Person:
         await self.send(prompt)
         await self.press("1:1")
         await self.confirm()
+
+
+async def topup(emu: TelegramEmulator, clock: JumpClock, user_id: int, amount: str) -> None:
+    """The admin tops the user up with /topup and sees it done."""
+    admin = Person(emu.user(ADMIN, "Boss", language_code="en"), clock)
+    await admin.send(f"/topup {user_id} {amount} test money")
+    await admin.wait(f"to user {user_id}")
+
+
+async def photos(user: EmulatedUser, count: int) -> None:
+    """Wait until the bot has sent the user ``count`` photos in all."""
+    await user.wait_for(
+        lambda m: sum(x.media_kind == "photo" for x in user.messages) >= count, timeout=20
+    )
+
+
+async def paid_job(
+    emu: TelegramEmulator, clock: JumpClock, user_id: int, prompt: str = "a lighthouse at dawn"
+) -> Person:
+    """A user with ₽10 who confirms one paid image."""
+    person = Person(emu.user(user_id, f"U{user_id}", language_code="en"), clock)
+    await person.send("/start")
+    await topup(emu, clock, user_id, "10")
+    await person.paid_image(prompt)
+    return person
+
+
+async def creates_sent(emu: TelegramEmulator, sandbox: KieSandbox, count: int) -> None:
+    """Wait until the bot has sent ``count`` createTask requests (and told the user about it)."""
+
+    def probe() -> bool | None:
+        sent = sum(r.url.endswith("/createTask") for r in sandbox.requests)
+        return True if sent >= count else None
+
+    await emu.wait_until(probe, timeout=10)
+
+
+def next_step(app: TrtApp, clock: JumpClock, seconds: float = 6) -> None:
+    """Skip ahead to the engine's next due step (a retry, the first poll) instead of waiting."""
+    clock.jump(seconds)
+    assert app.services is not None
+    app.services.engine.wake()
+
+
+async def new_invoice(person: Person, top_up: str, preset: str) -> ChatMessage:
+    """/balance → Top up → a preset; returns the invoice the bot sent for it."""
+    before = max((m.message_id for m in person.user.messages), default=0)
+    await person.send("/balance")
+    screen = await person.user.wait_for(
+        lambda m: m.message_id > before and top_up in m.button_texts
+    )
+    await person.press(top_up, screen.message_id)
+    await person.press(preset)
+    return await person.user.wait_for(lambda m: m.media_kind == "invoice" and m.message_id > before)

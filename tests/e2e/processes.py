@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.e2e.harness import TOKEN
@@ -34,7 +35,11 @@ def bot_env(
     return env
 
 
-async def spawn(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+async def spawn(
+    env: dict[str, str], *args: str, preexec_fn: Callable[[], object] | None = None
+) -> asyncio.subprocess.Process:
+    """``python -m trt_local`` with ``args`` (default ``run --headless``); ``preexec_fn`` runs in
+    the child before it starts (e.g. to lower a resource limit)."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -44,6 +49,7 @@ async def spawn(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        preexec_fn=preexec_fn,
     )
 
 

@@ -7,7 +7,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from tests.e2e.harness import TOKEN, JumpClock, running_bot
+from tests.e2e.harness import TOKEN, JumpClock, running_bot, times_said
 from tests.e2e.journeys import Person
 from trt_local.emulator import EmulatedUser, TelegramEmulator
 from trt_local.kie import KieSandbox
@@ -171,7 +171,8 @@ async def test_deadline_refunds_a_job_that_never_finishes(
         app.services.engine.wake()
         failed = await eve.wait("took too long", timeout=20)
         assert "Refunded: ₽5.11" in failed.content
-    assert ledger(tmp_path, 4005)[-1] == ("refund", 511)
+    assert times_said(emu, 4005, "did not work") == 1
+    assert ledger(tmp_path, 4005) == [("topup", 1000), ("charge", -511), ("refund", 511)]
 
 
 async def test_restart_mid_job_delivers_once(emu: TelegramEmulator, tmp_path: Path) -> None:

@@ -53,3 +53,24 @@ async def test_a_confirm_too_old_to_answer_still_queues_the_job_without_an_error
     assert not any("Error id" in m.content for m in cid.user.messages)
     assert len(sandbox.created) == 1
     assert ledger(tmp_path, 7001) == [("topup", 10000), ("charge", -511)]
+
+
+async def test_a_confirm_pressed_after_a_command_reset_the_wizard_says_so_and_makes_nothing(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    clock = JumpClock()
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock):
+        admin = Person(emu.user(ADMIN, "Boss", language_code="en"), clock)
+        dee = Person(emu.user(7003, "Dee", language_code="en"), clock)
+        await dee.send("/start")
+        await admin.send("/topup 7003 100 test money")
+        await dee.wait("topped up by ₽100")
+        screen = await dee.paid_image_until_confirm("a harbour at night")
+        dee.user.mark_read()
+        await dee.send("/balance")  # a command resets the wizard: that confirm screen is stale
+        await dee.user.next_message()
+        confirm = next(b for b in screen.button_texts if b.startswith("✅ Confirm"))
+        answered = await emu.wait_callback_answer(await dee.press(confirm, screen.message_id))
+
+    assert answered.text == "This button is out of date."  # not "Already on it.": no job made
+    assert ledger(tmp_path, 7003) == [("topup", 10000)]

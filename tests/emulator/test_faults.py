@@ -73,3 +73,33 @@ async def test_delay_beyond_the_read_timeout_is_timed_out(emu: TelegramEmulator,
 def test_unknown_method_cannot_be_faulted(emu: TelegramEmulator) -> None:
     with pytest.raises(ValueError, match=r"unknown Bot API method"):
         emu.inject("sendTelepathy", faults.server_error())
+
+
+async def test_a_lost_answer_is_carried_out_but_the_bot_sees_a_network_error(
+    emu: TelegramEmulator, bot: Bot
+) -> None:
+    emu.user(42)
+    emu.inject("sendMessage", faults.lost_answer())
+    with pytest.raises(NetworkError):
+        await bot.send_message(42, "sent, but the answer is lost")
+    assert [m.text for m in emu.chat(42)] == ["sent, but the answer is lost"]
+
+
+async def test_a_lost_poll_answer_hands_the_same_updates_out_again(
+    emu: TelegramEmulator, bot: Bot
+) -> None:
+    await emu.user(42).send("hello")
+    emu.inject("getUpdates", faults.lost_answer())
+    with pytest.raises(NetworkError):
+        await bot.get_updates(timeout=0)
+    [update] = await bot.get_updates(timeout=0)  # not confirmed: nothing was lost
+    assert update.message is not None and update.message.text == "hello"
+
+
+async def test_when_narrows_a_fault_to_matching_calls(emu: TelegramEmulator, bot: Bot) -> None:
+    emu.user(42)
+    emu.inject("sendMessage", faults.forbidden(), when=lambda p: "secret" in p.get("text", ""))
+    assert (await bot.send_message(42, "plain")).text == "plain"  # not matched: goes through
+    with pytest.raises(Forbidden):
+        await bot.send_message(42, "the secret one")
+    assert (await bot.send_message(42, "secret again")).text == "secret again"  # used up

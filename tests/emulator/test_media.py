@@ -93,7 +93,8 @@ async def test_user_uploads_reach_the_bot_as_downloadable_files(
     await ann.send_document(b"a,b\n1,2\n", "table.csv", "text/csv")
     await ann.send_voice(b"OggS voice", duration=3)
     await ann.send_sticker()
-    photo_update, doc_update, voice_update, sticker_update = await bot.get_updates()
+    await ann.send_location(-33.8568, 151.2153, horizontal_accuracy=12.5)
+    photo_update, doc_update, voice_update, sticker_update, where = await bot.get_updates()
     assert photo_update.message is not None and doc_update.message is not None
     photo = photo_update.message.photo[-1]
     assert (photo.width, photo.height, photo_update.message.caption) == (800, 600, "make it blue")
@@ -107,6 +108,16 @@ async def test_user_uploads_reach_the_bot_as_downloadable_files(
     assert voice_update.message.voice.mime_type == "audio/ogg"
     assert voice_update.message.api_kwargs == {}  # PTB knew every field the emulator sent
     assert sticker_update.message is not None and sticker_update.message.sticker is not None
+    assert where.message is not None and where.message.location is not None
+    location = where.message.location
+    assert (location.latitude, location.longitude, location.horizontal_accuracy) == (
+        -33.8568,
+        151.2153,
+        12.5,
+    )
+    assert where.message.api_kwargs == {}
+    with pytest.raises(ValueError, match="latitude"):
+        await ann.send_location(91, 0)
 
 
 async def test_edit_message_media_replaces_the_photo(emu: TelegramEmulator, bot: Bot) -> None:

@@ -128,6 +128,17 @@ async def test_delete_removes_the_message_once(emu: TelegramEmulator, bot: Bot) 
         await bot.delete_message(42, first.message_id)
 
 
+async def test_a_user_can_delete_a_bot_message_and_its_edits_then_fail(
+    emu: TelegramEmulator, bot: Bot
+) -> None:
+    ann = emu.user(42)
+    status = await bot.send_message(42, "working…")
+    await ann.delete(status.message_id)
+    assert ann.messages == []
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("done", 42, status.message_id)
+
+
 async def test_reply_keyboard_is_chat_state_not_message_markup(
     emu: TelegramEmulator, bot: Bot
 ) -> None:

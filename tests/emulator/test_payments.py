@@ -107,3 +107,19 @@ async def test_stars_invoice_rules(emu: TelegramEmulator, bot: Bot) -> None:
         await bot.send_invoice(42, "T", "D", "p", "XTR", prices)
     with pytest.raises(BadRequest, match=r"(?i)provider_token must be empty"):
         await bot.send_invoice(42, "T", "D", "p", "XTR", prices[:1], provider_token="tok")
+
+
+async def test_a_payment_message_can_reach_the_bot_twice(emu: TelegramEmulator) -> None:
+    """A duplicate delivery: the same successful_payment (same charge id) as a second update."""
+    ann = emu.user(42)
+    async with running(_payments_app(emu)):
+        await ann.send("/buy")
+        invoice = await ann.next_message()
+        outcome = await ann.pay(invoice.message_id)
+        assert (await ann.next_message()).text == "paid 50 XTR"
+        assert outcome.message_id is not None
+        update_id = await ann.redeliver(outcome.message_id)
+        assert (await ann.next_message()).text == "paid 50 XTR"
+    assert update_id > 0 and len(emu.payments) == 1
+    with pytest.raises(EmulatorError, match=r"not this user's"):
+        await ann.redeliver(invoice.message_id)  # the bot's invoice, not a message of Ann's

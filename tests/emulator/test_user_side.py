@@ -162,3 +162,20 @@ async def test_files_can_live_in_a_folder(tmp_path: Path) -> None:
 
 def test_the_token_stays_out_of_reprs(emu: TelegramEmulator) -> None:
     assert TOKEN not in repr(emu) and TOKEN not in repr(emu.user(42))
+
+
+async def test_a_file_sent_again_keeps_its_ids(emu: TelegramEmulator, bot: Bot) -> None:
+    ann = emu.user(42)
+    first = await ann.send_photo(png(40, 30), caption="receipt")
+    again = await ann.send_again(first.message_id, caption="the same receipt")
+    other = await ann.send_photo(png(40, 30))
+    updates = [u.message for u in await bot.get_updates() if u.message]
+    assert [m.caption for m in updates] == ["receipt", "the same receipt", None]
+    assert updates[1].message_id != updates[0].message_id
+    assert updates[1].photo[-1].file_unique_id == updates[0].photo[-1].file_unique_id
+    assert updates[2].photo[-1].file_unique_id != updates[0].photo[-1].file_unique_id
+    assert again.file_id == first.file_id != other.file_id
+    await bot.send_message(42, "hello")
+    bot_message = (await ann.next_message()).message_id
+    with pytest.raises(EmulatorError, match="not this user's"):
+        await ann.send_again(bot_message)

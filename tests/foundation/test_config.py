@@ -50,6 +50,7 @@ def test_all_documented_environment_variables_are_read(tmp_path: Path) -> None:
         "KIE_UPLOAD_BASE": "http://127.0.0.1:11",
         "TRT_ADMIN_IDS": "42",
         "TRT_SANDBOX": "1",
+        "TRT_PAYMENT_DETAILS": "Card 2200 0000 0000 0000",
     }
     s = settings_for(tmp_path, env)
     assert (s.telegram_api_base, s.telegram_file_base) == (
@@ -62,7 +63,25 @@ def test_all_documented_environment_variables_are_read(tmp_path: Path) -> None:
         "http://127.0.0.1:11",
     )
     assert s.admin_ids == {42} and s.sandbox
+    assert s.payment_details == "Card 2200 0000 0000 0000"
     assert set(s.secrets) == {TOKEN, "kie-secret"}
+
+
+def test_payment_details_switch_transfers_on_with_the_usual_precedence(tmp_path: Path) -> None:
+    base = {"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1"}
+    assert settings_for(tmp_path, base).payment_details == ""  # off by default
+    (tmp_path / "config.toml").write_text(
+        '[payments]\ndetails = """\nCard 2200 0000 0000 0000\nHolder: A. Petrova\n"""\n'
+    )
+    assert settings_for(tmp_path, base).payment_details == (
+        "Card 2200 0000 0000 0000\nHolder: A. Petrova"
+    )
+    env = {**base, "TRT_PAYMENT_DETAILS": "SBP +7 900 000-00-00, Sberbank"}
+    assert settings_for(tmp_path, env).payment_details == "SBP +7 900 000-00-00, Sberbank"
+    flagged = settings_for(tmp_path, env, flags={"payment_details": "IBAN DE00 0000"})
+    assert flagged.payment_details == "IBAN DE00 0000"
+    # An empty variable does not hide the file's details (as for every other setting).
+    assert settings_for(tmp_path, {**base, "TRT_PAYMENT_DETAILS": ""}).payment_details
 
 
 @pytest.mark.parametrize(
@@ -112,3 +131,15 @@ def test_demo_needs_no_token_or_key(tmp_path: Path) -> None:
 def test_redacted_token_keeps_only_a_hint() -> None:
     assert redact_token(TOKEN) == "123…:***"
     assert "AAH" not in redact_token(TOKEN)
+
+
+def test_payment_terms_come_from_the_payments_section(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TRT_SANDBOX": "1"}
+    assert settings_for(tmp_path, env).terms_text == ""  # the bot's built-in terms then
+    (tmp_path / "config.toml").write_text(
+        '[payments]\nterms = """\nBe nice.\nNo refunds of spent money.\n"""\n'
+    )
+    assert settings_for(tmp_path, env).terms_text == "Be nice.\nNo refunds of spent money."
+    (tmp_path / "config.toml").write_text("payments = 3\n")
+    with pytest.raises(ConfigError, match=r"\[payments\] must be a table"):
+        settings_for(tmp_path, env)

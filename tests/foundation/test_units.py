@@ -30,6 +30,20 @@ def test_codec_rejects_garbage(garbage: str | None) -> None:
     assert codec.decode(garbage) is None
 
 
+@pytest.mark.parametrize(
+    ("arg", "number"),
+    [("0", 0), ("42", 42), ("9223372036854775807", 2**63 - 1), ("9223372036854775808", None)],
+)
+def test_codec_numbers_fit_a_query(arg: str, number: int | None) -> None:
+    assert codec.Callback("job", (arg,)).number(0) == number
+
+
+@pytest.mark.parametrize("text", ["", "-1", "1.5", "²", "٧", "x1", " 1"])
+def test_codec_numbers_are_ascii_digits_only(text: str) -> None:
+    assert codec.parse_number(text) is None
+    assert codec.Callback("job").number(0) is None
+
+
 def test_codec_refuses_to_build_oversized_data() -> None:
     with pytest.raises(codec.CallbackTooLong):
         codec.encode("model", "x" * 40, "y" * 30)

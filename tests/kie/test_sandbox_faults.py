@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from trt_local.kie import (
+    DownloadTooLargeError,
     FeatureDisabledError,
     InsufficientCreditsError,
     InvalidParametersError,
@@ -233,3 +234,22 @@ async def test_base64_upload_and_missing_upload_path(sandbox: KieSandbox) -> Non
 def test_unknown_switch_name_is_refused(sandbox: KieSandbox) -> None:
     with pytest.raises(ValueError, match="unknown operation"):
         sandbox.fail_next("teleport", 500)  # type: ignore[arg-type]
+
+
+async def test_oversized_results_declare_their_size_and_are_refused_by_the_cap(
+    kie: KieClient, sandbox: KieSandbox, clock: FakeClock
+) -> None:
+    sandbox.oversize_results(size=60_000, count=1)
+    big = await kie.create_task("z-image", PROMPT)
+    normal = await kie.create_task("z-image", PROMPT)
+    clock.advance(60)
+    [big_url] = (await kie.record_info(big)).result_urls
+    [normal_url] = (await kie.record_info(normal)).result_urls
+
+    with pytest.raises(DownloadTooLargeError):
+        await kie.download(big_url, max_bytes=59_999)
+    whole = await kie.download(big_url, max_bytes=60_000)
+    small = await kie.download(normal_url, max_bytes=60_000)
+
+    assert len(whole.content) == 60_000 and whole.content.startswith(b"\x89PNG")
+    assert len(small.content) < 60_000

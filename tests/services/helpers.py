@@ -95,9 +95,13 @@ class RecordingNotifier:
         self.alerts.append(alert)
         self._changed.set()
 
-    async def wait_for(self, condition: Callable[[], bool]) -> None:
-        """Wait (at most 5 s) until a notifier call makes ``condition`` true."""
-        async with asyncio.timeout(5):
+    async def wait_for(
+        self,
+        condition: Callable[[], bool],
+        timeout: float = 5,  # noqa: ASYNC109 - a bounded wait, like the emulator's
+    ) -> None:
+        """Wait (at most ``timeout`` s) until a notifier call makes ``condition`` true."""
+        async with asyncio.timeout(timeout):
             while not condition():
                 self._changed.clear()
                 await self._changed.wait()
@@ -113,6 +117,7 @@ class Gate(httpx.AsyncBaseTransport):
         self.inner = inner
         self.polled: list[str] = []
         self.empty_results = False  # a "success" recordInfo answer loses its result URLs
+        self.repeat_results = 1  # a "success" answer lists its result URLs this many times
         self.hold_creates = False
         self.create_arrived = asyncio.Event()
         self.release = asyncio.Event()
@@ -125,10 +130,13 @@ class Gate(httpx.AsyncBaseTransport):
             self.create_arrived.set()
             await self.release.wait()
         response = await self.inner.handle_async_request(request)
-        if path.endswith("/recordInfo") and self.empty_results:
+        if path.endswith("/recordInfo") and (self.empty_results or self.repeat_results > 1):
             body = json.loads(await response.aread())
-            if body.get("data", {}).get("state") == "success":
-                body["data"]["resultJson"] = json.dumps({"resultUrls": []})
+            data = body.get("data") or {}
+            if data.get("state") == "success":
+                urls = json.loads(data["resultJson"]).get("resultUrls", [])
+                urls = [] if self.empty_results else urls * self.repeat_results
+                data["resultJson"] = json.dumps({"resultUrls": urls})
                 return httpx.Response(response.status_code, json=body)
         return response
 

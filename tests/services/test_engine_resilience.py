@@ -12,13 +12,16 @@ import pytest
 
 from trt_local.core.jobs import JobStatus
 from trt_local.kie import KieClient, KieSandbox
+from trt_local.logs import RedactingFormatter
 from trt_local.services.billing import Billing
 from trt_local.services.engine import Engine, EngineLimits
+from trt_local.services.errors import ErrorLog
 from trt_local.services.generation import GenerationService
-from trt_local.services.ports import AlertCode, FailureReason, JobView, Refund
+from trt_local.services.ports import AlertCode, DeliveryError, FailureReason, JobView, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.users import UserView
 from trt_local.storage.db import Database
+from trt_local.storage.errors import ErrorsRepo
 
 from .conftest import MakeEngine, MakeUser
 from .helpers import API_KEY, FakeClock, RecordingNotifier, run_until, status_is
@@ -57,7 +60,8 @@ async def test_a_job_whose_poll_keeps_crashing_is_failed_refunded_and_reported_o
 ) -> None:
     broken = PollsExplode(sandbox)
     kie = KieClient(API_KEY, transport=broken, clock=clock, sleep=clock.sleep)
-    engine = Engine(db, kie, notifier, settings, clock=clock, sleep=clock.sleep)
+    errors = ErrorLog(ErrorsRepo(db), redact=RedactingFormatter([API_KEY]).redact, clock=clock)
+    engine = Engine(db, kie, notifier, settings, clock=clock, sleep=clock.sleep, errors=errors)
     generation = GenerationService(db, settings, engine.settlement, clock=clock, wake=engine.wake)
     job = await confirm(generation, await make_user(400, balance=5000), "crashy")
     try:
@@ -79,6 +83,10 @@ async def test_a_job_whose_poll_keeps_crashing_is_failed_refunded_and_reported_o
     assert failed.error_detail is not None and error_id.group(1) in failed.error_detail
     logged = [r for r in caplog.records if error_id.group(1) in r.getMessage()]
     assert logged and logged[0].exc_info is not None  # the traceback is in the log
+    stored = await errors.get(error_id.group(1))  # and kept for the admins
+    assert stored is not None and stored.source == "job" and stored.user_id == 400
+    assert stored.place == f"job {job.id} ({PAID}): poll"
+    assert "a bug in the poll path" in stored.traceback and API_KEY not in stored.traceback
 
 
 class HangsOnFailures(RecordingNotifier):
@@ -133,3 +141,31 @@ async def test_a_hanging_failure_notice_stalls_no_other_job_and_is_sent_after_a_
     await again.resume()
     await again.notices.drain()
     assert len(notifier.failed) == 1
+
+
+class CannotTell(RecordingNotifier):
+    """Telegram keeps failing the failure notice (after the bot's own retries)."""
+
+    async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
+        raise DeliveryError("Timed out")
+
+
+async def test_a_failure_notice_that_never_got_through_is_sent_after_a_restart(
+    db: Database,
+    kie: KieClient,
+    settings: RuntimeSettings,
+    make_engine: MakeEngine,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    make_user: MakeUser,
+) -> None:
+    engine = Engine(db, kie, CannotTell(), settings, clock=clock, sleep=clock.sleep)
+    generation = GenerationService(db, settings, engine.settlement, clock=clock, wake=engine.wake)
+    job = await confirm(generation, await make_user(403, balance=5000), "untold")
+    assert await generation.fail_and_refund(job.id, FailureReason.UPSTREAM_FAILED, "test")
+    await engine.notices.drain()
+
+    restarted = make_engine()  # the recording notifier: this time Telegram answers
+    await restarted.resume()
+    await restarted.notices.drain()
+    assert notifier.failed == [(job.id, FailureReason.UPSTREAM_FAILED, Refund(1415, False))]

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, TypeVar
 
+import httpx
 from textual import events
 from textual.content import Content
 from textual.pilot import Pilot
@@ -33,6 +34,7 @@ async def dashboard(
     size: tuple[int, int] = (120, 40),
     wait_for_bot: bool = True,
     reload_s: float = 0.25,
+    update_transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[tuple[Dashboard, Pilot[int]]]:
     """The dashboard over ``world``'s bot; the bot is started by the dashboard, stopped here."""
     sink = LogSink(RedactingFormatter(world.app.settings.secrets))
@@ -40,7 +42,13 @@ async def dashboard(
     root.addHandler(sink)
     level = root.level
     root.setLevel(logging.INFO)  # as setup_logging leaves it
-    app = Dashboard(world.app, log_sink=sink, screens=screens, reload_s=reload_s)
+    app = Dashboard(
+        world.app,
+        log_sink=sink,
+        screens=screens,
+        reload_s=reload_s,
+        update_transport=update_transport,
+    )
     try:
         async with app.run_test(size=size) as pilot:
             if wait_for_bot:

@@ -7,6 +7,8 @@ Telegram is the in-process emulator and Kie the sandbox; nothing leaves the mach
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 from textual.widgets import Checkbox, Input, Static
 
 from tests.tui.helpers import paste, settle, text_of
+from trt_local import permissions
 from trt_local.cli import needs_setup
 from trt_local.config import load_settings
 from trt_local.emulator import TelegramEmulator
@@ -84,6 +87,32 @@ def test_plain_prompts_retry_until_valid_and_save_privately(
     settings = load_settings(paths, {})
     assert settings.telegram_token == TOKEN and settings.kie_api_key == KIE_KEY
     assert settings.admin_ids == frozenset({12, 34}) and not settings.sandbox
+
+
+def test_plain_prompts_say_when_windows_refuses_to_restrict_the_file(
+    paths: Paths, checks: SetupChecks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def icacls(command: list[str], **_kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.CompletedProcess(command, 5, b"Access is denied.\r\n", b"")
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("USERNAME", "Пётр")
+    monkeypatch.setattr(permissions, "_run", icacls)
+    secrets = answers(TOKEN, "sandbox")
+    said: list[str] = []
+    code = run_setup(
+        paths,
+        {},
+        ask=lambda _prompt: "",
+        ask_secret=lambda _prompt: next(secrets),
+        say=said.append,
+        checks=checks,
+    )
+    assert code == 0  # saved all the same: the bot can start
+    assert said[-1].startswith(
+        f"saved {paths.config_file}, but could not make {paths.config_file} readable only by you"
+    )
+    assert "Access is denied" in said[-1] and "readable only by you (" in said[-1]
 
 
 def test_plain_prompts_give_up_at_the_end_of_input(paths: Paths, checks: SetupChecks) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -16,20 +16,49 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    PreCheckoutQueryHandler,
     TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
 from trt_local.bot import (
+    awaiting,
     codec,
+    texts_admin,  # noqa: F401 - registers the admin panel's texts
+    texts_broadcast,  # noqa: F401 - registers the broadcast texts
     texts_generate,  # noqa: F401 - registers the generation texts
+    texts_money,  # noqa: F401 - registers the balance and payment texts
+    texts_promo,  # noqa: F401 - registers the promo and referral texts
+    texts_transfers,  # noqa: F401 - registers the bank transfer texts
 )
 from trt_local.bot.antiflood import AntiFlood
+from trt_local.bot.commands import COMMANDS, publish_for_admin
 from trt_local.bot.context import BotData, Ctx
-from trt_local.bot.handlers import account, catalog, fallback, history, menu, wizard
+from trt_local.bot.handlers import (
+    account,
+    admin_adjust,
+    admin_errors,
+    admin_export,
+    admin_kie,
+    admin_panel,
+    admin_users,
+    balance,
+    broadcasts,
+    catalog,
+    fallback,
+    history,
+    menu,
+    promo,
+    referrals,
+    stars,
+    topup,
+    transfers,
+    wizard,
+)
 from trt_local.bot.handlers.errors import on_error
 from trt_local.bot.handlers.gate import Gate
+from trt_local.bot.handlers.pending_input import PendingInputRouter
 from trt_local.bot.inbox import InboxApplication, InboxRequest, PollStatusCallback
 from trt_local.bot.outbox_limiter import OutboxLimiter, Unpaced
 from trt_local.services.registry import Services
@@ -38,25 +67,6 @@ from trt_local.storage.inbox import InboxRepo
 # Bounded concurrency with a matched pool: unbounded is ~4x slower here (STACK-NOTES P2).
 CONCURRENT_UPDATES = 16
 POOL_SIZE = 24
-
-COMMANDS = {
-    "en": [
-        ("start", "Main menu"),
-        ("balance", "Balance and free generations"),
-        ("history", "My generations"),
-        ("help", "What the bot does"),
-        ("language", "Change the language"),
-        ("cancel", "Cancel the current action"),
-    ],
-    "ru": [
-        ("start", "Главное меню"),
-        ("balance", "Баланс и бесплатные генерации"),
-        ("history", "Мои генерации"),
-        ("help", "Что умеет бот"),
-        ("language", "Сменить язык"),
-        ("cancel", "Отменить текущее действие"),
-    ],
-}
 
 
 def default_requests() -> tuple[BaseRequest, BaseRequest]:
@@ -102,17 +112,53 @@ def build_application(
     application = builder.build()
     assert isinstance(application, InboxApplication)
     application.bot_data.services = services
+    # A command forgets a typed answer the bot was waiting for, like it resets the wizard.
+    services.flow_resetters.append(_forget_awaited(application))
     register_handlers(application, clock)
     return application
 
 
+def _forget_awaited(app: Application) -> Callable[[int], Awaitable[None]]:  # type: ignore[type-arg]
+    async def forget(user_id: int) -> None:
+        awaiting.forget_in(app, user_id)
+
+    return forget
+
+
 def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # type: ignore[type-arg]
-    """All handlers, in one ordered place. Group -1 gates; group 0 has features, then fallbacks."""
+    """All handlers, in one ordered place.
+
+    Group -3 forgets an awaited amount on a button press; group -2 gates; group -1 routes answers
+    to questions a feature asked; group 0 has the features, then the fallbacks; group 2 only
+    tidies up after a press.
+    """
     gate = Gate(
         messages=AntiFlood(rate=1.5, burst=5, clock=clock),
         callbacks=AntiFlood(rate=2.0, burst=6, clock=clock),
     )
-    app.add_handler(TypeHandler(Update, gate), group=-1)
+    # Any button but "Other amount" forgets an awaited amount, before anything else runs, so a
+    # later text can never be taken for it (a press the gate drops counts too: the user moved on).
+    app.add_handler(CallbackQueryHandler(awaiting.keeper("tpc")), group=-3)
+    app.add_handler(TypeHandler(Update, gate), group=-2)
+    pending = PendingInputRouter(
+        {
+            promo.PENDING_KIND: promo.on_code,
+            admin_users.FIND_KIND: admin_users.on_find,
+            admin_adjust.AMOUNT_KIND: admin_adjust.on_amount,
+            admin_adjust.REASON_KIND: admin_adjust.on_reason,
+            admin_kie.THRESHOLD_KIND: admin_kie.on_threshold,
+            **broadcasts.READERS,
+        },
+        broadcasts.MEDIA_READERS,
+    )
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, pending.on_text), group=-1)
+    app.add_handler(MessageHandler(filters.PHOTO, pending.on_media), group=-1)
+    app.add_handler(CallbackQueryHandler(pending.on_press), group=-1)
+
+    # Payments first: Telegram waits seconds at most for the pre-checkout answer, and a paid
+    # message must reach the credit whatever else is going on.
+    app.add_handler(PreCheckoutQueryHandler(stars.pre_checkout))
+    app.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, stars.successful_payment))
 
     app.add_handler(CommandHandler("start", menu.start))
     app.add_handler(CommandHandler("help", menu.help_command))
@@ -124,10 +170,68 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_handler(CallbackQueryHandler(menu.language_command, pattern=codec.pattern("lang")))
     app.add_handler(CallbackQueryHandler(menu.set_language, pattern=codec.pattern("setlang")))
 
-    # Generation: catalog → model card → wizard → confirm; history; balance; admin top-up.
-    app.add_handler(CommandHandler("balance", account.balance))
+    # Money in: balance, top-up with Stars, payment support, terms; admin top-up and refund.
+    app.add_handler(CommandHandler("balance", balance.balance))
+    app.add_handler(CommandHandler("paysupport", stars.paysupport))
+    app.add_handler(CommandHandler("terms", stars.terms))
     app.add_handler(CommandHandler("topup", account.topup))
+    app.add_handler(CommandHandler("refund_stars", stars.refund_stars))
+    for action, callback in (
+        ("bal", balance.balance),
+        ("bhist", balance.history),
+        ("topup", topup.topup),
+        ("tpa", topup.preset),
+        ("tpc", topup.other_amount),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
+    # The typed amount after "Other amount", ahead of the wizard's text handler.
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & awaiting.Awaiting(app, topup.AMOUNT), topup.on_amount
+        )
+    )
+
+    # Generation: catalog → model card → wizard → confirm; history.
     app.add_handler(CommandHandler("history", history.history))
+    # Money in: promo codes (admins create them) and invitations.
+    app.add_handler(CommandHandler("promo", promo.promo_command))
+    app.add_handler(CommandHandler("promo_new", promo.promo_new))
+    app.add_handler(CommandHandler("promo_list", promo.promo_list))
+    app.add_handler(CommandHandler("promo_off", promo.promo_off))
+    app.add_handler(CommandHandler("invite", referrals.invite))
+    # Admin panel: every handler checks rights itself (handlers.admin_access); Broadcasts ("bc")
+    # register their own handlers.
+    for command, handler in (
+        ("admin", admin_panel.panel),
+        ("user", admin_users.user_command),
+        ("block", admin_users.block_command),
+        ("unblock", admin_users.unblock_command),
+        ("admin_add", admin_users.admin_add),
+        ("admin_remove", admin_users.admin_remove),
+        ("error", admin_errors.error_command),
+        ("export", admin_export.export_command),
+    ):
+        app.add_handler(CommandHandler(command, handler))
+    for action, handler in (
+        ("adm", admin_panel.panel),
+        ("ast", admin_panel.stats),
+        ("ausr", admin_users.users_section),
+        ("au", admin_users.card_button),
+        ("ablk", admin_users.block_button),
+        ("aadm", admin_users.admin_button),
+        ("aadj", admin_adjust.adjust_button),
+        ("aerr", admin_errors.errors_section),
+        ("ae", admin_errors.error_button),
+        ("akie", admin_kie.kie_section),
+        ("athr", admin_kie.threshold_button),
+        ("aexp", admin_export.export_section),
+        ("ax", admin_export.export_button),
+    ):
+        app.add_handler(CallbackQueryHandler(handler, pattern=codec.pattern(action)))
+    # Broadcasts (admins; every handler checks rights itself).
+    app.add_handler(CommandHandler("broadcast", broadcasts.open_flow))
+    for action, callback in broadcasts.CALLBACKS:
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action, callback in (
         ("gen", catalog.categories),
         ("cat", catalog.category),
@@ -138,18 +242,31 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         ("job", history.job_card),
         ("hshow", history.show_again),
         ("again", history.again),
-        ("bal", account.balance),
+        ("promo", promo.promo_button),
+        ("invite", referrals.invite),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
     for action in ("opt", "skip", "done", "wbk", "edl", "edi", "cnf"):
         app.add_handler(CallbackQueryHandler(wizard.on_button, pattern=codec.pattern(action)))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, wizard.on_text))
+
+    # Manual bank transfers: the details ("xfer", from the top-up screen), the admins' review.
+    for action, callback in (
+        ("xfer", transfers.offer),
+        ("tra", transfers.approve),
+        ("trr", transfers.reject),
+    ):
+        app.add_handler(CallbackQueryHandler(callback, pattern=codec.pattern(action)))
+    # Typed text and files: a transfer's proof or reject reason when one is awaited (the wait is
+    # in SQLite, which a filter cannot read); everything else goes on to the wizard.
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, transfers.on_text))
     app.add_handler(
         MessageHandler(
             filters.PHOTO | filters.Document.ALL | filters.AUDIO | filters.VOICE | filters.VIDEO,
-            wizard.on_media,
+            transfers.on_media,
         )
     )
+    # Group 2, after everything: any other button forgets an awaited proof or reason.
+    app.add_handler(CallbackQueryHandler(transfers.forget_on_press), group=2)
 
     # Fallbacks last: within a group only the first matching handler runs.
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
@@ -159,10 +276,19 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
     app.add_error_handler(on_error)
 
 
-async def publish_commands(app: Application) -> None:  # type: ignore[type-arg]
-    """The command list shown in Telegram's menu, per language."""
+async def publish_commands(app: Application, services: Services) -> None:  # type: ignore[type-arg]
+    """The command list shown in Telegram's menu, per language; admins also see theirs."""
     for language, commands in COMMANDS.items():
         await app.bot.set_my_commands(
             [BotCommand(name, text) for name, text in commands],
             language_code=None if language == "en" else language,
+        )
+    for admin_id in await services.users.admin_ids():
+        user = await services.users.get(admin_id)
+        await publish_for_admin(
+            app.bot,
+            admin_id,
+            language=user.language if user else "en",
+            admin=True,
+            owner=services.users.is_owner(admin_id),
         )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 VERSION = "1"
 MAX_BYTES = 64
+MAX_NUMBER = 2**63 - 1  # SQLite's largest integer: a bigger id or offset cannot reach a query
 _TOKEN = re.compile(r"^[A-Za-z0-9_.~-]{1,40}$")
 
 
@@ -25,6 +26,19 @@ class Callback:
 
     def arg(self, index: int, default: str = "") -> str:
         return self.args[index] if index < len(self.args) else default
+
+    def number(self, index: int) -> int | None:
+        """Argument ``index`` as a non-negative integer a query can take (an id, an offset);
+        None if it is missing, not ASCII digits, or too big (forged data)."""
+        return parse_number(self.arg(index))
+
+
+def parse_number(text: str) -> int | None:
+    """``text`` as a non-negative integer of at most 64 bits, or None."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_NUMBER else None
 
 
 def encode(action: str, *args: str | int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -40,6 +41,8 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.user: UserView | None = None
+        # What the question being answered stored with it (see handlers.pending_input).
+        self.input_data: Mapping[str, str | int] = {}
 
     @property
     def services(self) -> Services:

@@ -3,15 +3,18 @@
 Status edits are paced to one per 3 s per chat (Telegram's per-chat limit is about 1 msg/s and
 progress is not worth spending it on); the final "done/failed" edit waits out the pause instead of
 being dropped, and never raises: the result is out by then, and a lost edit must not make anyone
-send it again. Results go out one part at a time (the engine records each part before the next):
-photo/video/audio when Telegram accepts them as such, else a document, over 50 MB a link.
+send it again. What must reach its reader (that final edit, an admin alert) also waits out a
+RetryAfter the rate limiter gave up on, or a network error, a few times. Results go out one part
+at a time (the engine records each part before the next): photo/video/audio when Telegram accepts
+them as such, else a document, over 50 MB a link.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
 from telegram import (
@@ -42,6 +45,8 @@ from trt_local.services.ports import (
 log = logging.getLogger("trt.bot.notifier")
 
 EDIT_INTERVAL_S = 3.0
+FINAL_ATTEMPTS = 3  # a job's outcome or an admin alert, told to wait or cut off, tries this often
+RETRY_PAUSE_S = 1.0  # pause before trying such a message again after a network error
 # Results and status edits wait behind the answers to users' own actions (outbox_limiter.py).
 DELIVERY = {"lane": "delivery"}
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -68,6 +73,28 @@ def _seconds(value: object) -> float:
     """RetryAfter.retry_after is an int or a timedelta depending on PTB's settings."""
     total = getattr(value, "total_seconds", None)
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+async def _patiently(attempt: Callable[[], Awaitable[object]], what: str) -> None:
+    """Run ``attempt`` until it goes through; used for what must reach its reader (a job's
+    outcome, an admin alert), which is never sent again by anyone else.
+
+    A RetryAfter still raised after the rate limiter's own retries is waited out, a network error
+    gets a short pause; after ``FINAL_ATTEMPTS`` in all it raises :class:`DeliveryError`. Other
+    refusals (BadRequest, Forbidden) are raised as they are: repeating would not help.
+    """
+    for number in range(1, FINAL_ATTEMPTS + 1):
+        try:
+            await attempt()
+            return
+        except BadRequest:
+            raise  # PTB makes BadRequest a NetworkError; it is a refusal all the same
+        except (RetryAfter, NetworkError) as exc:
+            wait = _seconds(exc.retry_after) if isinstance(exc, RetryAfter) else RETRY_PAUSE_S
+            if number == FINAL_ATTEMPTS:
+                raise DeliveryError(str(exc), retry_after=wait) from None
+            log.info("%s failed (%s); trying again in %.0f s", what, exc, wait)
+            await asyncio.sleep(wait)
 
 
 def _gone(exc: TelegramError) -> bool:
@@ -114,28 +141,42 @@ class TelegramNotifier:
                 if not final:
                     return  # the next progress tick will show the news
                 await asyncio.sleep(EDIT_INTERVAL_S - since)
-            self._last_edit[job.chat_id] = self._clock()
-            try:
-                if job.status_message_id is None:
-                    raise BadRequest("message to edit not found")
-                await self._bot.edit_message_text(
-                    text,
-                    chat_id=job.chat_id,
-                    message_id=job.status_message_id,
-                    reply_markup=markup,
-                    rate_limit_args=DELIVERY,
-                )
-            except BadRequest as exc:
-                if "not modified" in str(exc).lower():
-                    return
-                if final:  # the status message is gone: the outcome still has to be said
-                    await self._send_quietly(job.chat_id, text, markup)
-            except Forbidden:
-                log.info("user of job %s blocked the bot", job.id)
-            except NetworkError as exc:
-                if final:
-                    raise DeliveryError(str(exc)) from None
-                log.info("progress edit for job %s failed: %s", job.id, exc)
+            if not final:
+                self._last_edit[job.chat_id] = self._clock()
+                try:
+                    await self._edit_or_say(job, text, markup, final=False)
+                except (RetryAfter, NetworkError) as exc:  # the next tick will show the news
+                    log.info("progress edit for job %s skipped: %s", job.id, exc)
+                return
+
+            async def attempt() -> None:
+                self._last_edit[job.chat_id] = self._clock()
+                await self._edit_or_say(job, text, markup, final=True)
+
+            # Repeating an edit is safe: one that did land answers "not modified".
+            await _patiently(attempt, f"final edit for job {job.id}")
+
+    async def _edit_or_say(
+        self, job: JobView, text: str, markup: InlineKeyboardMarkup | None, *, final: bool
+    ) -> None:
+        """Edit the status message; a final text whose message is gone goes out as a new one."""
+        try:
+            if job.status_message_id is None:
+                raise BadRequest("message to edit not found")
+            await self._bot.edit_message_text(
+                text,
+                chat_id=job.chat_id,
+                message_id=job.status_message_id,
+                reply_markup=markup,
+                rate_limit_args=DELIVERY,
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+            if final:  # the status message is gone: the outcome still has to be said
+                await self._send_quietly(job.chat_id, text, markup)
+        except Forbidden:
+            log.info("user of job %s blocked the bot", job.id)
 
     async def _send_quietly(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
@@ -192,16 +233,24 @@ class TelegramNotifier:
             text += "\n" + t(lang, "job.free_returned")
         try:
             await self._edit_status(job, text, self._final_markup(lang, job), final=True)
-        except DeliveryError:
-            log.warning("could not tell the user of job %s that it failed", job.id)
+        except (DeliveryError, TelegramError) as exc:
+            if isinstance(exc, TelegramError) and _gone(exc):
+                return  # nobody to tell: the refund is on their balance and in the history
+            # Raised on: the job stays unnotified and the notice goes out again after a restart.
+            raise DeliveryError(f"could not tell the user of job {job.id}: {exc}") from None
 
     async def alert_admins(self, alert: AdminAlert) -> None:
         for admin_id in self._admin_ids():
             lang = await self._lang(admin_id)
             text = t(lang, "admin.alert", code=alert.code.value, detail=escape(alert.detail))
             try:
-                await self._bot.send_message(admin_id, text, rate_limit_args=DELIVERY)
-            except TelegramError as exc:
+                await _patiently(
+                    functools.partial(
+                        self._bot.send_message, admin_id, text, rate_limit_args=DELIVERY
+                    ),
+                    f"alert to admin {admin_id}",
+                )
+            except (DeliveryError, TelegramError) as exc:
                 log.warning("could not alert admin %s: %s", admin_id, exc)
 
     # -- results --------------------------------------------------------------------------------

@@ -31,6 +31,11 @@ RU: dict[str, str] = {
     "fallback.stale": "Эта кнопка устарела.",
     "flood.wait": "Слишком часто. Попробуйте через {seconds} с.",
     "error.generic": "Что-то пошло не так. Код ошибки: <code>{error_id}</code>. Попробуйте ещё раз.",
+    "error.storage": (
+        "Бот сейчас не может сохранить данные (хранилище заполнено или недоступно для записи), "
+        "поэтому действие не выполнено и ничего не списано. Попробуйте позже. "
+        "Код ошибки: <code>{error_id}</code>."
+    ),
     "blocked": "Доступ к боту ограничен.",
 }
 
@@ -61,6 +66,11 @@ EN: dict[str, str] = {
     "fallback.stale": "This button is out of date.",
     "flood.wait": "Too often. Try again in {seconds} s.",
     "error.generic": "Something went wrong. Error id: <code>{error_id}</code>. Please try again.",
+    "error.storage": (
+        "The bot cannot save anything right now (its storage is full or read-only), so this was "
+        "not done and nothing was charged. Please try again later. "
+        "Error id: <code>{error_id}</code>."
+    ),
     "blocked": "Your access to this bot is restricted.",
 }
 

@@ -121,7 +121,6 @@ RU = {
     "topup.already": "Эта команда уже выполнена: пользователю {user} начислено {amount}, повторно не начисляю. Баланс: {balance}.",
     "topup.unknown_user": "Пользователь {user} ещё не писал боту.",
     "topup.received": "💰 Ваш баланс пополнен на {amount}. Баланс: {balance}.",
-    "balance.text": "Ваш баланс: <b>{balance}</b>\nБесплатных генераций сегодня: {free_left}.",
 }
 
 EN = {
@@ -241,7 +240,6 @@ EN = {
     "topup.already": "This command was already done: {amount} credited to user {user}, not credited again. Balance: {balance}.",
     "topup.unknown_user": "User {user} has not talked to the bot yet.",
     "topup.received": "💰 Your balance was topped up by {amount}. Balance: {balance}.",
-    "balance.text": "Your balance: <b>{balance}</b>\nFree generations left today: {free_left}.",
 }
 
 LABELS = {

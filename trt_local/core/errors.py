@@ -12,7 +12,8 @@ contain user input, URLs or secrets.
     ├── JobLimitReached       too many unfinished jobs for one user
     ├── ModelUnavailable      unknown, disabled or unsupported model
     ├── PriceChanged          the price now differs from the one the user confirmed
-    └── InvalidTransition     a job status change the state machine forbids
+    ├── InvalidTransition     a job status change the state machine forbids
+    └── TransferRefused       a manual transfer step cannot be done (code + params)
 """
 
 from __future__ import annotations
@@ -140,3 +141,20 @@ class InvalidTransition(DomainError):
         self.current = current
         self.target = target
         super().__init__(f"job cannot go from {current} to {target}")
+
+
+class TransferRefusal(StrEnum):
+    OFF = "off"  # no payment details are configured
+    OUT_OF_RANGE = "out_of_range"  # params: min_minor, max_minor
+    BLOCKED = "blocked"
+    ALREADY_SUBMITTED = "already_submitted"  # this screenshot was sent before
+    NOT_FOUND = "not_found"  # no such transfer
+
+
+class TransferRefused(DomainError):
+    """A manual transfer cannot be started, submitted or decided; ``code`` says why."""
+
+    def __init__(self, code: TransferRefusal, **params: int) -> None:
+        self.code = code
+        self.params: Mapping[str, int] = MappingProxyType(dict(params))
+        super().__init__(f"transfer refused: {code.value}")

@@ -75,6 +75,15 @@ def parse_amount(text: str, *, max_minor: int = MAX_AMOUNT_MINOR) -> int:
     return minor
 
 
+def parse_delta(text: str) -> int:
+    """A signed change: ``+150``, ``-20.5``, ``150`` → signed minor units; AmountError otherwise."""
+    stripped = text.strip()
+    sign = -1 if stripped[:1] in ("-", "−") else 1
+    if stripped[:1] in ("-", "−", "+"):
+        stripped = stripped[1:]
+    return sign * parse_amount(stripped)
+
+
 def _group(number: int) -> str:
     """Digits in groups of three separated by spaces: ``1234567`` → ``"1 234 567"``."""
     return f"{number:,}".replace(",", " ")

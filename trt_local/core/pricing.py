@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
-from decimal import ROUND_CEILING, Decimal
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,6 +130,18 @@ def credits_for(
     return CreditEstimate(per_unit * units, rate_exact and units_exact)
 
 
+def dearest_run_credits(model: ModelSpec) -> Decimal:
+    """The most one run of ``model`` can cost in Kie credits: its dearest priced variant."""
+    variants: list[Mapping[str, object]] = [{}, *(case.when for case in model.pricing.by)]
+    return max(credits_for(model, variant).credits for variant in variants)
+
+
+def credits_value_minor(credits: Decimal, settings: PriceSettings) -> int:
+    """What ``credits`` cost at Kie's rate in the bot's currency (no markup), rounded down."""
+    major = credits * settings.usd_per_credit * settings.rub_per_usd
+    return int((major * MINOR_PER_MAJOR).to_integral_value(rounding=ROUND_FLOOR))
+
+
 def credits_to_minor(credits: Decimal, settings: PriceSettings) -> int:
     """Price in minor units for ``credits``, rounded up to a whole minor unit."""
     factors = (settings.usd_per_credit, settings.rub_per_usd, settings.markup)
@@ -195,6 +207,13 @@ def local_day(now: datetime, tz: str | tzinfo) -> date:
 def quota_day(now: float, settings: PriceSettings) -> str:
     """The free-quota day (``YYYY-MM-DD``) of the timestamp ``now`` in the configured zone."""
     return local_day(datetime.fromtimestamp(now, UTC), settings.timezone).isoformat()
+
+
+def next_quota_reset(now: float, settings: PriceSettings) -> float:
+    """When the free quota of the day of ``now`` renews: the next midnight in the configured zone."""
+    zone = ZoneInfo(settings.timezone)
+    today = local_day(datetime.fromtimestamp(now, UTC), zone)
+    return datetime.combine(today + timedelta(days=1), time.min, zone).timestamp()
 
 
 def _is_time_zone(name: object) -> bool:

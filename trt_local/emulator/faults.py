@@ -2,20 +2,24 @@
 
 Usage: ``emu.inject("sendMessage", faults.retry_after(3), times=2)``; the method name ``"*"`` matches
 every method. Faults are consumed first-in first-out, the method's own ones before the ``"*"`` ones.
+``when`` narrows a fault to the calls whose parameters it accepts, e.g. only the edit that says
+"done": ``emu.inject("editMessageText", fault, when=lambda p: "done" in p.get("text", ""))``.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from trt_local.emulator.errors import ApiError
 
 FaultKind = Literal[
-    "retry_after", "network", "conflict", "server_error", "bad_request", "forbidden"
+    "retry_after", "network", "lost_answer", "conflict", "server_error", "bad_request", "forbidden"
 ]
 ANY_METHOD = "*"
+Matcher = Callable[[Mapping[str, str]], bool]  # a call's form parameters → does the fault apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,15 @@ def retry_after(seconds: int) -> Fault:
 def network_error() -> Fault:
     """No answer at all: the connection drops (PTB raises ``NetworkError``)."""
     return Fault("network", 0, "emulated network error")
+
+
+def lost_answer() -> Fault:
+    """The call is carried out, then the connection drops before the answer arrives.
+
+    The bot sees a ``NetworkError`` although Telegram did the work: a message was sent, an edit
+    applied, a batch of updates handed out (still unconfirmed, so the next poll gets it again).
+    """
+    return Fault("lost_answer", 0, "emulated network error after the call was carried out")
 
 
 def conflict() -> Fault:
@@ -71,19 +84,22 @@ class FaultPlan:
     """Pending faults per canonical method name, plus per-method artificial latency."""
 
     def __init__(self) -> None:
-        self._faults: dict[str, deque[Fault]] = {}
+        self._faults: dict[str, deque[tuple[Fault, Matcher | None]]] = {}
         self._delays: dict[str, float] = {}
 
-    def add(self, method: str, fault: Fault, times: int) -> None:
+    def add(self, method: str, fault: Fault, times: int, when: Matcher | None = None) -> None:
         if times < 1:
             raise ValueError("times must be at least 1")
-        self._faults.setdefault(method, deque()).extend([fault] * times)
+        self._faults.setdefault(method, deque()).extend([(fault, when)] * times)
 
-    def take(self, method: str) -> Fault | None:
+    def take(self, method: str, params: Mapping[str, str] | None = None) -> Fault | None:
+        """The first pending fault for ``method`` whose ``when`` accepts ``params`` (consumed)."""
         for key in (method, ANY_METHOD):
-            queue = self._faults.get(key)
-            if queue:
-                return queue.popleft()
+            queue = self._faults.get(key, deque())
+            for index, (fault, when) in enumerate(queue):
+                if when is None or when(params or {}):
+                    del queue[index]
+                    return fault
         return None
 
     def pending(self) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -26,9 +25,10 @@ from trt_local.emulator.errors import EmulatedNetworkError
 from trt_local.emulator.forms import FormError, decode_body
 from trt_local.emulator.transport import Response, dispatch, error_response, parse_route
 from trt_local.emulator.world import TelegramEmulator
+from trt_local.loopback import LoopbackServer
+from trt_local.platform_signals import HEADLESS, StopSignals
 
 _LOG = logging.getLogger(__name__)
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 MAX_HEAD = 64 * 1024
 MAX_BODY = 60 * 1024 * 1024  # above Telegram's 50 MB upload limit, so that answer is a 413 JSON
 _READ = 64 * 1024
@@ -148,21 +148,10 @@ def _encode(response: Response, keep_alive: bool) -> bytes:
     return head.encode("latin-1") + response.body
 
 
-class EmulatorServer:
+class EmulatorServer(LoopbackServer):
     def __init__(self, emulator: TelegramEmulator, host: str = "127.0.0.1", port: int = 0) -> None:
-        if host not in LOOPBACK:
-            raise ValueError("the emulator only listens on the loopback interface")
+        super().__init__(host, port)
         self._emulator = emulator
-        self._host = host
-        self._port = port
-        self._server: asyncio.Server | None = None
-        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the emulator server is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:
@@ -172,61 +161,24 @@ class EmulatorServer:
     def base_file_url(self) -> str:
         return f"http://{self._host}:{self.port}/file/bot"
 
-    async def start(self) -> int:
-        """Listen; returns the bound port."""
-        self._server = await asyncio.start_server(self._serve, self._host, self._port)
-        self._port = self._server.sockets[0].getsockname()[1]
-        return self._port
-
-    async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.close()
-        # Dropping the sockets makes each handler see EOF and end by itself. Cancelling the
-        # handler tasks instead makes Python 3.11's asyncio.streams log a spurious error.
-        for writer in self._connections.values():
-            writer.transport.abort()
-        await asyncio.gather(*self._connections, return_exceptions=True)
-        await server.wait_closed()
-
-    async def __aenter__(self) -> EmulatorServer:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections[task] = writer
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = _Connection(reader)
-        try:
-            while True:
-                try:
-                    request = await _read_request(conn, writer)
-                except HttpError as error:
-                    writer.write(_encode(error_response(error.status, str(error)), False))
-                    break
-                if request is None:
-                    break
-                response = await self._answer(request, conn)
-                if response is None:  # injected network fault or the client hung up
-                    writer.transport.abort()
-                    return
-                writer.write(_encode(response, request.keep_alive))
-                await writer.drain()
-                if not request.keep_alive:
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass  # the client went away; nothing to answer
-        finally:
-            if task is not None:
-                self._connections.pop(task, None)
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+        while True:
+            try:
+                request = await _read_request(conn, writer)
+            except HttpError as error:
+                writer.write(_encode(error_response(error.status, str(error)), False))
+                break
+            if request is None:
+                break
+            response = await self._answer(request, conn)
+            if response is None:  # injected network fault or the client hung up
+                writer.transport.abort()
+                return
+            writer.write(_encode(response, request.keep_alive))
+            await writer.drain()
+            if not request.keep_alive:
+                break
 
     async def _answer(self, request: HttpRequest, conn: _Connection) -> Response | None:
         url = urlsplit(request.target)
@@ -269,14 +221,8 @@ async def serve_forever(
     Prints one line with the base URLs (never the token) once it listens.
     """
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    handled: list[signal.Signals] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(signum, stop.set)
-            handled.append(signum)
-        except (NotImplementedError, RuntimeError):
-            pass  # not the main thread / not supported here: ``stop`` still works
+    signals = StopSignals(stop.set, HEADLESS)  # outside the main thread none: ``stop`` still works
+    signals.install()
     server = EmulatorServer(TelegramEmulator(token), port=port)
     try:
         await server.start()
@@ -289,5 +235,4 @@ async def serve_forever(
         await stop.wait()
     finally:
         await server.stop()
-        for signum in handled:
-            loop.remove_signal_handler(signum)
+        signals.restore()

@@ -21,6 +21,7 @@ from trt_local.emulator.state import CallbackQuery, ChatState, Profile
 if TYPE_CHECKING:
     from trt_local.emulator.world import TelegramEmulator
 
+_RESENDABLE = ("photo", "document", "video", "audio", "voice", "sticker")
 _STICKER_BYTES = b"RIFF\x1a\x00\x00\x00WEBPVP8 emulated-sticker"
 
 
@@ -183,9 +184,34 @@ class EmulatedUser:
         extra = {"width": width, "height": height, "duration": duration}
         return await self._post(self._captioned({"video": media_json(stored, extra)}, caption))
 
+    async def send_location(
+        self, latitude: float, longitude: float, horizontal_accuracy: float | None = None
+    ) -> ChatMessage:
+        """A shared map point (the paperclip's Location); Telegram checks the coordinates."""
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError("a location needs -90 <= latitude <= 90 and -180 <= longitude <= 180")
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if horizontal_accuracy is not None:
+            if not 0 <= horizontal_accuracy <= 1500:
+                raise ValueError("horizontal_accuracy is 0-1500 metres")
+            location["horizontal_accuracy"] = horizontal_accuracy
+        return await self._post({"location": location})
+
     @staticmethod
     def _captioned(body: dict[str, Any], caption: str | None) -> dict[str, Any]:
         return {**body, "caption": caption} if caption else body
+
+    async def send_again(self, message_id: int, caption: str | None = None) -> ChatMessage:
+        """A new message with the file of an earlier one of this user's (the same screenshot
+        picked again or forwarded): Telegram gives it the same ``file_id`` and ``file_unique_id``.
+        """
+        earlier = self._chat.messages.get(message_id)
+        if earlier is None or earlier.get("from", {}).get("id") != self.profile.id:
+            raise EmulatorError(f"message #{message_id} is not this user's")
+        kind = next((k for k in _RESENDABLE if k in earlier), None)
+        if kind is None:
+            raise EmulatorError(f"message #{message_id} has no file to send again")
+        return await self._post(self._captioned({kind: earlier[kind]}, caption))
 
     async def press(self, button: str, message_id: int | None = None) -> str:
         """Press the inline button with this text or callback data; returns the query id.
@@ -256,6 +282,27 @@ class EmulatedUser:
     ) -> PaymentOutcome:
         """Pay an invoice: pre-checkout query, wait for the bot's answer, then the payment."""
         return await pay_invoice(self._emu, self._chat, invoice_message_id, timeout)
+
+    async def delete(self, message_id: int) -> None:
+        """Delete a message for both sides, as a user may in a private chat: the bot's later
+        edits of it fail with "message to edit not found"."""
+        if self._chat.messages.pop(message_id, None) is None:
+            raise EmulatorError(f"there is no message #{message_id} to delete")
+        self._state.changed("delete", self.profile.id, message_id=message_id)
+        await self._emu.commit()
+
+    async def redeliver(self, message_id: int) -> int:
+        """One of this user's messages reaches the bot again, as a new update; returns its id.
+
+        What a duplicate delivery looks like to the bot (the inbox cannot tell it by update id):
+        a ``successful_payment`` seen twice must still credit once.
+        """
+        message = self._chat.messages.get(message_id)
+        if message is None or message.get("from", {}).get("id") != self.profile.id:
+            raise EmulatorError(f"message #{message_id} is not this user's")
+        update = self._state.push_update("message", message)
+        await self._emu.commit()
+        return int(update["update_id"])
 
     async def block(self) -> None:
         """The user blocks the bot: sends to this chat now fail with 403."""

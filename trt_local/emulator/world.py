@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from trt_local.emulator import methods_bot, methods_media, methods_messages, methods_payments
 from trt_local.emulator.errors import ApiError, EmulatedNetworkError, bad_request
-from trt_local.emulator.faults import Fault, FaultPlan, conflict
+from trt_local.emulator.faults import Fault, FaultPlan, Matcher, conflict
 from trt_local.emulator.flood import TELEGRAM_LIMITS, FloodControl, FloodLimits, loop_time
 from trt_local.emulator.params import Params
 from trt_local.emulator.records import (
@@ -101,8 +101,8 @@ class TelegramEmulator:
         delay = self._faults.delay(name)
         if delay:
             await asyncio.sleep(delay)  # scripted latency, not a wait for a condition
-        fault = self._faults.take(name)
-        if fault is not None:
+        fault = self._faults.take(name, params)
+        if fault is not None and fault.kind != "lost_answer":
             if fault.kind == "network":
                 raise EmulatedNetworkError(f"emulated network error in {name}")
             if fault.kind == "retry_after" and self._flood is not None:
@@ -123,6 +123,8 @@ class TelegramEmulator:
             answer = error.status, error.envelope()
         if self._state.version != before:
             await self.commit()
+        if fault is not None:  # lost_answer: done on Telegram's side, the bot never hears of it
+            raise EmulatedNetworkError(f"emulated network error after {name}")
         return answer
 
     async def _get_updates(self, p: Params) -> list[dict[str, Any]]:
@@ -251,9 +253,12 @@ class TelegramEmulator:
         self._users[user_id] = created
         return created
 
-    def inject(self, method: str, fault: Fault, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` (or ``"*"``) fail with ``fault``."""
-        self._faults.add(self._canonical(method), fault, times)
+    def inject(
+        self, method: str, fault: Fault, times: int = 1, *, when: Matcher | None = None
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (or ``"*"``) fail with ``fault``; with
+        ``when``, only calls whose form parameters it accepts."""
+        self._faults.add(self._canonical(method), fault, times, when)
 
     def delay(self, method: str, seconds: float) -> None:
         """Answer every ``method`` call (or ``"*"``) ``seconds`` late; 0 removes the delay."""

@@ -8,13 +8,14 @@ the result files it renders (``https://sandbox.kie.invalid/files/<task>/<n>.<ext
 uploaded to it. Time comes from an injected clock; nothing sleeps.
 
 Tests steer it with switches: ``fail_next`` (one error answer for an operation), ``fail_tasks`` and
-``hang_tasks`` (how new tasks end), ``connect_error_next`` (request provably not sent) and
-``drop_response_next`` (processed, then the answer is lost); and they read what it saw in
-``created``, ``uploads`` and ``requests``.
+``hang_tasks`` (how new tasks end), ``oversize_results`` (new tasks' files are huge),
+``connect_error_next`` (request provably not sent) and ``drop_response_next`` (processed, then the
+answer is lost); and they read what it saw in ``created``, ``uploads`` and ``requests``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import deque
 from collections.abc import Callable
@@ -133,6 +134,8 @@ class KieSandbox(httpx.AsyncBaseTransport):
         self._hang_left: int | None = None
         self._hanging = False
         self._images: int | None = None
+        self._oversize: int | None = None
+        self._oversize_left: int | None = None
 
     # -- what the sandbox saw -------------------------------------------------------------------
 
@@ -203,6 +206,15 @@ class KieSandbox(httpx.AsyncBaseTransport):
         self._hanging = True
         self._hang_left = count
 
+    def oversize_results(self, size: int = 60 * 1024 * 1024, *, count: int | None = None) -> None:
+        """New tasks' result files weigh ``size`` bytes (by default over Telegram's 50 MB upload
+        limit): the next ``count`` tasks, or all until reset. The size is declared in
+        Content-Length and the body is streamed, so nothing that size is held in memory."""
+        if size < 1:
+            raise ValueError("size must be positive")
+        self._oversize = size
+        self._oversize_left = count
+
     def connect_error_next(self, n: int = 1, *, operation: Operation | None = None) -> None:
         """The next ``n`` requests (of ``operation``, or any) fail with ``httpx.ConnectError``."""
         self._connect_errors.extend([operation] * n)
@@ -227,9 +239,22 @@ class KieSandbox(httpx.AsyncBaseTransport):
         self._connect_errors.clear()
         self._drops.clear()
         self._fail_outcome = self._fail_left = self._hang_left = None
+        self._oversize = self._oversize_left = None
         self._hanging = False
 
     def _next_outcome(self) -> Outcome:
+        outcome = self._ending()
+        if self._images is not None:
+            outcome = dataclasses.replace(outcome, images=self._images)
+        if self._oversize is not None:
+            outcome = dataclasses.replace(outcome, file_size=self._oversize)
+            if self._oversize_left is not None:
+                self._oversize_left -= 1
+                if self._oversize_left <= 0:
+                    self._oversize = self._oversize_left = None
+        return outcome
+
+    def _ending(self) -> Outcome:
         if self._hanging:
             if self._hang_left is not None:
                 self._hang_left -= 1
@@ -237,7 +262,7 @@ class KieSandbox(httpx.AsyncBaseTransport):
             return Outcome(hang=True)
         outcome = self._fail_outcome
         if outcome is None:
-            return Outcome(images=self._images)
+            return Outcome()
         if self._fail_left is not None:
             self._fail_left -= 1
             if self._fail_left <= 0:

@@ -15,12 +15,12 @@ Content-Length (httpx always sends one for the bodies the Kie client makes).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from http import HTTPStatus
 
 import httpx
 
 from trt_local.kie.sandbox import KieSandbox
+from trt_local.loopback import LoopbackServer
 
 MAX_HEAD = 64 * 1024
 MAX_BODY = 60 * 1024 * 1024  # above the largest upload the bot makes
@@ -80,21 +80,12 @@ def _encode(status: int, headers: list[tuple[str, str]], body: bytes, keep_alive
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-class KieSandboxServer:
+class KieSandboxServer(LoopbackServer):
     """Serve one :class:`KieSandbox` on 127.0.0.1 (an ephemeral port unless one is given)."""
 
     def __init__(self, sandbox: KieSandbox | None = None, *, port: int = 0) -> None:
+        super().__init__("127.0.0.1", port, limit=MAX_HEAD)
         self.sandbox = sandbox or KieSandbox()
-        self._host = "127.0.0.1"
-        self._port = port
-        self._server: asyncio.Server | None = None
-        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
-
-    @property
-    def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the Kie sandbox server is not started")
-        return self._port
 
     @property
     def base_url(self) -> str:
@@ -103,62 +94,29 @@ class KieSandboxServer:
 
     async def start(self) -> int:
         """Listen, and point the sandbox's file URLs here; returns the bound port."""
-        self._server = await asyncio.start_server(
-            self._serve, self._host, self._port, limit=MAX_HEAD
-        )
-        self._port = self._server.sockets[0].getsockname()[1]
+        port = await super().start()
         self.sandbox.files_base = self.base_url
-        return self._port
+        return port
 
-    async def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.close()
-        # As in the emulator's server: aborting the sockets lets each handler end by itself.
-        for writer in self._connections.values():
-            writer.transport.abort()
-        await asyncio.gather(*self._connections, return_exceptions=True)
-        await server.wait_closed()
-
-    async def __aenter__(self) -> KieSandboxServer:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._connections[task] = writer
-        try:
-            while True:
-                try:
-                    request = await _read_request(reader, self.base_url)
-                except _BadRequest as error:
-                    writer.write(_encode(error.status, [], str(error).encode(), False))
-                    break
-                if request is None:
-                    break
-                try:
-                    response = await self.sandbox.handle_async_request(request)
-                except httpx.TransportError:
-                    writer.transport.abort()  # the sandbox's connect-error / lost-answer switches
-                    return
-                keep_alive = request.headers.get("connection", "").lower() != "close"
-                body = await response.aread()
-                writer.write(
-                    _encode(response.status_code, response.headers.multi_items(), body, keep_alive)
-                )
-                await writer.drain()
-                if not keep_alive:
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass  # the client went away; nothing to answer
-        finally:
-            if task is not None:
-                self._connections.pop(task, None)
-            writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                request = await _read_request(reader, self.base_url)
+            except _BadRequest as error:
+                writer.write(_encode(error.status, [], str(error).encode(), False))
+                break
+            if request is None:
+                break
+            try:
+                response = await self.sandbox.handle_async_request(request)
+            except httpx.TransportError:
+                writer.transport.abort()  # the sandbox's connect-error / lost-answer switches
+                return
+            keep_alive = request.headers.get("connection", "").lower() != "close"
+            body = await response.aread()
+            writer.write(
+                _encode(response.status_code, response.headers.multi_items(), body, keep_alive)
+            )
+            await writer.drain()
+            if not keep_alive:
+                break

@@ -30,12 +30,14 @@ _GENERATING_AT = 0.25
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How a task will end, decided when it is created (``fail_tasks``/``hang_tasks``)."""
+    """How a task will end, decided when it is created (``fail_tasks``/``hang_tasks``/
+    ``oversize_results``)."""
 
     fail_code: str = ""
     fail_msg: str = ""
     hang: bool = False
     images: int | None = None  # an image result this many files long, whatever was asked
+    file_size: int | None = None  # serve each result file padded to this many bytes
 
     @property
     def fails(self) -> bool:

@@ -3,7 +3,9 @@
 Finding users, looking at one user (balance, free generations left, ledger, jobs), blocking and
 making admins, and browsing jobs. Money moves only through ``Billing`` and jobs only through
 ``GenerationService``: this service never writes either. Every change is logged with the actor;
-``DASHBOARD_ACTOR`` stands for the operator at the terminal, who has no Telegram id.
+``DASHBOARD_ACTOR`` stands for the operator at the terminal, who has no Telegram id and has an
+owner's rights. The rules hold for every caller: only owners (``TRT_ADMIN_IDS``) grant or revoke
+admin rights, an owner's rights cannot be revoked here, and an admin cannot be blocked.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from trt_local.core.pricing import quota_day
 from trt_local.services.generation import GenerationService
@@ -21,12 +24,27 @@ from trt_local.storage import job_queries, user_queries
 from trt_local.storage.db import Database
 from trt_local.storage.job_queries import JobFilter, JobRow
 from trt_local.storage.ledger import LedgerEntry, LedgerRepo
-from trt_local.storage.user_queries import UserRow
+from trt_local.storage.user_queries import CardFacts, UserRow
 from trt_local.storage.users import UsersRepo
 
 log = logging.getLogger("trt.admin")
 
 DASHBOARD_ACTOR = 0  # ledger actor_id and log name of the terminal operator
+CARD_LEDGER_ROWS = 10
+
+
+class Refusal(StrEnum):
+    NOT_OWNER = "not_owner"  # only owners grant or revoke admin rights
+    OWNER = "owner"  # an owner's rights come from the config and stay
+    ADMIN = "admin"  # admins are not blocked (their rights go first)
+
+
+class AdminRefused(Exception):
+    """An admin action the rules do not allow; ``refusal`` says which rule."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.value)
+        self.refusal = refusal
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +66,15 @@ class UserDetail:
     ledger: tuple[LedgerEntry, ...]  # newest first
     jobs: tuple[JobView, ...]  # newest first
     jobs_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserCard:
+    """One user as the Telegram panel's card shows them."""
+
+    user: UserSummary
+    facts: CardFacts  # granted free generations, referrer, jobs and payments counted
+    ledger: tuple[LedgerEntry, ...]  # newest first
 
 
 class AdminService:
@@ -115,17 +142,50 @@ class AdminService:
         jobs, total = await self._generation.history(user_id, 0, jobs_limit)
         return UserDetail(summary, tuple(ledger), tuple(jobs), total)
 
+    async def find_user(self, text: str) -> UserSummary | None:
+        """The user with this id, or with this ``@username`` (exactly, any case)."""
+        text = text.strip()
+        if text.isdigit():
+            return await self.user(int(text))
+        name = text.removeprefix("@")
+        if not name:
+            return None
+        row = await user_queries.by_username(self._db, name, day=self._day())
+        return None if row is None else self._summary(row)
+
+    async def user_card(
+        self, user_id: int, *, ledger_rows: int = CARD_LEDGER_ROWS
+    ) -> UserCard | None:
+        summary = await self.user(user_id)
+        if summary is None:
+            return None
+        facts = await user_queries.card_facts(self._db, user_id)
+        ledger = await self._ledger.entries(user_id, limit=ledger_rows)
+        return UserCard(summary, facts, tuple(ledger))
+
+    def is_owner(self, actor_id: int) -> bool:
+        return actor_id == DASHBOARD_ACTOR or self._users.is_owner(actor_id)
+
     async def set_blocked(self, actor_id: int, user_id: int, blocked: bool) -> UserSummary:
-        """Block (the bot then refuses them) or unblock a user; LookupError if unknown."""
-        await self._require(user_id)
+        """Block (the bot then refuses them) or unblock a user; LookupError if unknown,
+        ``AdminRefused`` for an admin (the bot never refuses admins, so it would mean nothing)."""
+        target = await self._require(user_id)
+        if blocked and target.is_admin:
+            raise AdminRefused(Refusal.ADMIN)
         await self._repo.set_flags(user_id, blocked=blocked)
         log.info("admin %s %s user %s", actor_id, "blocked" if blocked else "unblocked", user_id)
         return await self._require(user_id)
 
     async def set_admin(self, actor_id: int, user_id: int, admin: bool) -> UserSummary:
-        """Grant or revoke admin rights stored in the database (config admins stay admins)."""
+        """Grant or revoke admin rights stored in the database; only owners may, and an owner's
+        rights (from the config) stay. Raises ``AdminRefused``, or LookupError if unknown."""
+        if not self.is_owner(actor_id):
+            raise AdminRefused(Refusal.NOT_OWNER)
+        if not admin and self._users.is_owner(user_id):
+            raise AdminRefused(Refusal.OWNER)
         await self._require(user_id)
-        await self._repo.set_flags(user_id, is_admin=admin)
+        # A blocked user made admin is unblocked: the flag would only wait to surprise later.
+        await self._repo.set_flags(user_id, is_admin=admin, blocked=False if admin else None)
         log.info(
             "admin %s %s admin rights of user %s",
             actor_id,

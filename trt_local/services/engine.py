@@ -12,11 +12,13 @@ acts on it next (send the create, poll, deliver). One pass of the scheduler:
 4. launches deliveries for due succeeded jobs;
 
 each kind within its own concurrency budget. Notices to users and admins go out through their own
-queue (:mod:`notices`), so Telegram trouble never stalls a pass. Between passes the task sleeps until the earliest
-``next_poll_at`` or a :meth:`Engine.wake` (a new job, a finished step) — no busy loop, so an idle
-bot uses no CPU. ``start`` resumes after a crash or restart; ``stop`` is prompt (in-flight steps
-get a few seconds) and leaves every job resumable (a create cut off mid-request is failed and
-refunded on the next start, because its Kie task may or may not exist).
+queue (:mod:`notices`), so Telegram trouble never stalls a pass. Between passes the task sleeps
+until the earliest ``next_poll_at`` of work it could start (a poll is what frees a slot for the
+queue at the cap) or a :meth:`Engine.wake` (a new job, a finished step) — no busy loop, so an
+idle bot uses no CPU. A pass never acts on a row it read before a step on that job ended.
+``start`` resumes after a crash or restart; ``stop`` is prompt (in-flight steps get a few seconds)
+and leaves every job resumable (a create cut off mid-request is failed and refunded on the next
+start, because its Kie task may or may not exist).
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ import contextlib
 import functools
 import logging
 import math
-import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from trt_local.kie.client import KieClient
 from trt_local.services.alarms import Alarms
 from trt_local.services.creator import Creator
 from trt_local.services.delivery import Delivery
+from trt_local.services.errors import ErrorLog, new_error_id
 from trt_local.services.job_views import to_view
 from trt_local.services.notices import Notices
 from trt_local.services.poller import Poller
@@ -61,6 +63,8 @@ DELIVERY_GRACE_S = 600.0  # a finished result may take this long past the deadli
 LOOP_ERROR_PAUSE_S = 5.0
 PLACES_EVERY_S = 5.0  # queue places are worked out at most this often
 CREATES_PER_S = 1.8  # Kie's create budget as the client keeps it (18 per 10 s)
+# The states a step is due in (next_poll_at): create, poll, deliver.
+_STEP_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.SUCCEEDED)
 
 
 def queue_wait_s(position: int, free_slots: int, cap: int, typical_s: float) -> float:
@@ -98,8 +102,10 @@ class Engine:
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         limits: EngineLimits | None = None,
+        errors: ErrorLog | None = None,
     ) -> None:
         self._jobs = JobsRepo(db)
+        self._errors = errors  # unexpected step errors, kept for the admins
         self._clock = clock
         self._sleep = sleep
         self._limits = limits or EngineLimits()
@@ -124,8 +130,11 @@ class Engine:
             max_bytes=self._limits.max_file_bytes,
         )
         self._places_at = -math.inf
-        self._capped = False  # due queued jobs are waiting for a slot under the global cap
         self._busy: dict[int, tuple[str, asyncio.Task[None]]] = {}
+        # Steps (job id → kind) that ended during the current pass. The pass's reads may predate
+        # their writes: such a row is stale until the next pass (which the ending step wakes), and
+        # such a step still counts as in flight (a create that ended may be at Kie uncounted).
+        self._ended: dict[int, str] = {}
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._stopping = False
@@ -202,10 +211,13 @@ class Engine:
 
     async def run_once(self) -> float | None:
         """One pass that waits for the work it started; returns the next due time (tests)."""
-        await self._dispatch()
+        waiting = await self._dispatch()
         await self.drain()
         await self.notices.drain()
-        return await self._jobs.next_due(queued=not self._capped)
+        # As the loop does: work held back (the queue at the cap) waits for a step, not a time.
+        timed = [status for status in _STEP_STATUSES if status not in waiting]
+        next_at = await self._jobs.next_due(statuses=timed)
+        return next_at if next_at is not None else await self._jobs.next_due()
 
     async def drain(self) -> None:
         """Wait until no step is in flight."""
@@ -216,12 +228,11 @@ class Engine:
         while not self._stopping:
             self._wake.clear()
             try:
-                saturated = await self._dispatch()
-                next_at = (
-                    None
-                    if saturated
-                    else await self._jobs.next_due(list(self._busy), queued=not self._capped)
-                )
+                waiting = await self._dispatch()
+                # Due work that had to wait starts when a step ends (which wakes the loop) or, for
+                # the queue at the global cap, when a poll frees a slot: only the others are timed.
+                timed = [status for status in _STEP_STATUSES if status not in waiting]
+                next_at = await self._jobs.next_due(list(self._busy), statuses=timed)
             except Exception:
                 # The scheduler must outlive a failed pass (a locked or full disk, a bug):
                 # log it with its traceback and try again shortly.
@@ -250,8 +261,9 @@ class Engine:
     async def _pause(self, seconds: float) -> None:
         await self._sleep(seconds)
 
-    async def _dispatch(self) -> bool:
-        """Start every due step the budgets allow; True if some due work had to wait."""
+    async def _dispatch(self) -> set[JobStatus]:
+        """Start every due step the budgets allow; returns the states whose due work waits."""
+        self._ended.clear()
         now = self._clock()
         for record in await self._jobs.past_deadline(JobStatus.QUEUED, now):
             if record.id not in self._busy:
@@ -264,30 +276,36 @@ class Engine:
         # table; either way it holds a slot under the cap, as every running job does.
         at_kie = await self._jobs.count_running() + in_flight
         free_slots = max(0, self._settings.global_job_cap - at_kie)
-        budget = min(limits.creates, in_flight + free_slots)
-        # Only the head of the queue can start now: a long queue is not read on every pass.
-        queued = await self._jobs.due(JobStatus.QUEUED, now, limit=budget + 1)
-        waiting = self._launch("create", queued, self._creator.create, budget)
-        # Held back by the global cap, queued jobs wait for a job to leave Kie (a poll or a
-        # failure, whose step wakes the loop), not for a time: no timer for them then.
-        self._capped = waiting and budget < limits.creates
-        saturated = waiting and not self._capped
+        creates = min(limits.creates, in_flight + free_slots)
+        waiting: set[JobStatus] = set()
+        if self._launch(
+            "create",
+            # Only the head of the queue can be sent now; one row more tells whether work waits.
+            # Reading the whole queue on every pass would cost O(queue) per pass.
+            await self._jobs.due(JobStatus.QUEUED, now, limit=creates + 1),
+            self._creator.create,
+            creates,
+        ):
+            waiting.add(JobStatus.QUEUED)
         await self._report_places(now, free_slots)
         running = await self._jobs.due(JobStatus.RUNNING, now)
         running.sort(key=lambda record: self._poller.priority(record, now), reverse=True)
-        saturated |= self._launch("poll", running, self._poller.poll, limits.polls)
+        if self._launch("poll", running, self._poller.poll, limits.polls):
+            waiting.add(JobStatus.RUNNING)
         deliverable = await self._jobs.due(
             JobStatus.SUCCEEDED, now, limit=limits.deliveries + self._in_flight("deliver") + 1
         )
-        saturated |= self._launch("deliver", deliverable, self._delivery.deliver, limits.deliveries)
-        return saturated
+        if self._launch("deliver", deliverable, self._delivery.deliver, limits.deliveries):
+            waiting.add(JobStatus.SUCCEEDED)
+        return waiting
 
     def _in_flight(self, kind: str) -> int:
-        return sum(1 for busy_kind, _ in self._busy.values() if busy_kind == kind)
+        busy = sum(1 for busy_kind, _ in self._busy.values() if busy_kind == kind)
+        return busy + sum(1 for ended_kind in self._ended.values() if ended_kind == kind)
 
     def _launch(self, kind: str, records: Sequence[JobRecord], step: Step, limit: int) -> bool:
         in_flight = self._in_flight(kind)
-        waiting = [record for record in records if record.id not in self._busy]
+        waiting = [r for r in records if r.id not in self._busy and r.id not in self._ended]
         free = max(0, limit - in_flight)
         for record in waiting[:free]:
             task = asyncio.create_task(self._guarded(kind, record, step), name=f"job-{record.id}")
@@ -296,17 +314,27 @@ class Engine:
         return len(waiting) > free
 
     def _finished(self, job_id: int, _task: asyncio.Task[None]) -> None:
-        self._busy.pop(job_id, None)
+        busy = self._busy.pop(job_id, None)
+        if busy is not None:
+            self._ended[job_id] = busy[0]
         self.wake()
 
     async def _guarded(self, kind: str, record: JobRecord, step: Step) -> None:
         try:
             await step(record)
-        except Exception:
+        except Exception as exc:
             # A bug or an unexpected error must not stop the engine or leave the job due in a
             # tight loop: log it, and make the job wait (a half-done create is failed instead).
-            error_id = secrets.token_hex(3).upper()
+            error_id = new_error_id()
             log.exception("error %s: job %s: unexpected error in %s", error_id, record.id, kind)
+            if self._errors is not None:
+                await self._errors.record(
+                    error_id,
+                    source="job",
+                    place=f"job {record.id} ({record.model_id}): {kind}",
+                    user_id=record.user_id,
+                    error=exc,
+                )
             try:
                 await self._after_crash(record, error_id)
             except Exception:
@@ -318,7 +346,7 @@ class Engine:
             return
         self._places_at = now
         queued = await self._jobs.in_status(JobStatus.QUEUED)  # in queue order (by id)
-        waiting = [record for record in queued if record.id not in self._busy]
+        waiting = [r for r in queued if r.id not in self._busy and r.id not in self._ended]
         cap = self._settings.global_job_cap
         for position, record in enumerate(waiting, start=1):
             typical = self._settings.timing(record.output).typical_s

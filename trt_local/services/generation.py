@@ -236,6 +236,11 @@ class GenerationService:
 
     # -- reading ------------------------------------------------------------------------------
 
+    async def made_by(self, user: UserView, ref: str) -> bool:
+        """Whether this confirm ref already made a job of this user."""
+        record = await self._jobs.by_ref(ref)
+        return record is not None and record.user_id == user.id
+
     async def get(self, job_id: int) -> JobView | None:
         record = await self._jobs.get(job_id)
         return None if record is None else to_view(record)

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Hashable
 
 from trt_local.services.ports import (
     AdminAlert,
+    DeliveryError,
     FailureReason,
     JobView,
     Notifier,
@@ -27,22 +28,28 @@ from trt_local.services.ports import (
 
 log = logging.getLogger("trt.notices")
 
-Send = Callable[[], Awaitable[None]]
+Send = Callable[[], Awaitable[object]]
 MarkNotified = Callable[[int], Awaitable[None]]
 
 CONCURRENCY = 8  # notices in flight at once (each chat's own edits are serialized by the bot)
 
 
-async def notify_quietly(call: Awaitable[None], what: str) -> None:
-    """Await a notifier call whose failure must not undo or block the money flow.
+async def notify_quietly(call: Awaitable[None], what: str) -> bool:
+    """Await a notifier call whose failure must not undo or block the money flow; True if it
+    went through.
 
     The notifier is the bot's code behind a port: whatever it raises (a Telegram outage, a bug)
-    is logged with its traceback and the job carries on; the state in the database is the truth.
+    is logged and the job carries on; the state in the database is the truth.
     """
     try:
         await call
+    except DeliveryError as exc:
+        log.warning("could not %s: %s", what, exc)
+        return False
     except Exception:
         log.exception("notifier failed to %s", what)
+        return False
+    return True
 
 
 async def _nothing(_job_id: int) -> None:
@@ -91,10 +98,11 @@ class Notices:
         """Queue the failure notice; the job is marked notified once it went out."""
 
         async def send() -> None:
-            await notify_quietly(
+            told = await notify_quietly(
                 self._notifier.job_failed(job, reason, refund), "report a failed job"
             )
-            await self._mark_notified(job.id)
+            if told:  # else it stays unnotified and is sent again after a restart
+                await self._mark_notified(job.id)
 
         self._final(job.id, send)
 

@@ -146,7 +146,11 @@ class Notifier(Protocol):
         """Turn the status message into "done" once every part is out (best effort)."""
 
     async def job_failed(self, job: JobView, reason: FailureReason, refund: Refund) -> None:
-        """Tell the user the job failed and what was returned."""
+        """Tell the user the job failed and what was returned.
+
+        Raise :class:`DeliveryError` if the user could not be told (the notice is sent again
+        after a restart); return normally if there is nobody to tell (the bot is blocked).
+        """
 
     async def alert_admins(self, alert: AdminAlert) -> None:
         """Tell the admins about a problem only they can fix."""

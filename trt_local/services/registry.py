@@ -6,14 +6,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from trt_local.core.model_spec import Catalog
+from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
 from trt_local.services.billing import Billing
+from trt_local.services.broadcasts import BroadcastService
+from trt_local.services.credit_watch import CreditWatch
 from trt_local.services.drafts import DraftService
 from trt_local.services.engine import Engine
+from trt_local.services.errors import ErrorLog
+from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
 from trt_local.services.media import MediaService
+from trt_local.services.pending_input import PendingInput
+from trt_local.services.promo import PromoService
+from trt_local.services.referrals import ReferralService
 from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.stars import StarsService
 from trt_local.services.stats import StatsService
+from trt_local.services.transfer_watch import TransferWatch
+from trt_local.services.transfers import TransferService
 from trt_local.services.users import UserService
 
 FlowResetter = Callable[[int], Awaitable[None]]
@@ -30,10 +41,27 @@ class Services:
     engine: Engine
     admin: AdminService
     stats: StatsService
+    promo: PromoService
+    referrals: ReferralService
+    pending_input: PendingInput
+    account: AccountService
+    stars: StarsService
+    transfers: TransferService
+    transfer_watch: TransferWatch
+    errors: ErrorLog
+    exports: Exporter
+    credit_watch: CreditWatch
+    broadcasts: BroadcastService
     clock: Callable[[], float]
     support_contact: str = ""
+    terms_text: str = ""  # /terms; the built-in terms when empty
     # Features with per-user in-progress state (the wizard) register how to drop it here.
     flow_resetters: list[FlowResetter] = field(default_factory=list)
+
+    @property
+    def payment_details(self) -> str:
+        """Where users send a bank transfer; empty: manual transfers are off."""
+        return self.transfers.details
 
     def catalog(self) -> Catalog:
         """The live catalog (admin on/off overrides applied)."""

@@ -19,7 +19,7 @@ from trt_local.core.errors import ModelUnavailable
 from trt_local.core.jobs import TIMINGS, JobTiming, OutputKind
 from trt_local.core.model_spec import Catalog
 from trt_local.core.money_in import MoneyInSettings
-from trt_local.core.pricing import PriceSettings
+from trt_local.core.pricing import PriceSettings, dearest_run_credits
 from trt_local.storage.db import Database
 from trt_local.storage.settings import SettingsRepo
 
@@ -32,6 +32,7 @@ GLOBAL_CAP_KEY = "jobs.global_cap"
 DEADLINES_KEY = "jobs.deadline_s"
 MODELS_KEY = "models.enabled"
 MONEY_IN_KEY = "money_in"
+CREDIT_ALERT_KEY = "kie.credit_alert"
 
 DEFAULT_PER_USER_CAP = 3
 DEFAULT_GLOBAL_CAP = 50
@@ -39,6 +40,8 @@ MAX_CAP = 1000
 MIN_DEADLINE_S = 60
 MAX_DEADLINE_S = 6 * 3600
 _DECIMAL_FIELDS = ("usd_per_credit", "rub_per_usd", "markup")
+CREDIT_ALERT_RUNS = 10  # default alert: fewer credits left than ten runs of the dearest model
+MAX_CREDIT_ALERT = Decimal(10_000_000)
 
 
 class SettingsError(ValueError):
@@ -144,6 +147,7 @@ class RuntimeSettings:
         self._overrides: dict[str, bool] = {}
         self._catalog = base_catalog
         self._money_in = MoneyInSettings()
+        self._credit_alert: Decimal | None = None
 
     @classmethod
     async def open(cls, db: Database, base_catalog: Catalog) -> RuntimeSettings:
@@ -171,6 +175,7 @@ class RuntimeSettings:
         self._overrides = _load(stored, MODELS_KEY, self._parse_overrides, {})
         self._catalog = self._base.with_overrides(self._overrides)
         self._money_in = _load(stored, MONEY_IN_KEY, money_in_from_json, MoneyInSettings())
+        self._credit_alert = _load(stored, CREDIT_ALERT_KEY, _check_credit_alert, None)
 
     # -- reading (synchronous: the cache is always current) ------------------------------------
 
@@ -222,7 +227,34 @@ class RuntimeSettings:
         """The catalog with the admin's on/off choices applied."""
         return self._catalog
 
+    @property
+    def credit_alert_default(self) -> Decimal:
+        """Ten runs of the dearest enabled model, in Kie credits (0 with no model on)."""
+        dearest = [dearest_run_credits(model) for model in self._catalog.enabled_models()]
+        return max(dearest, default=Decimal(0)) * CREDIT_ALERT_RUNS
+
+    @property
+    def credit_alert_custom(self) -> Decimal | None:
+        """The admin's own threshold, or None for the default."""
+        return self._credit_alert
+
+    @property
+    def credit_alert_threshold(self) -> Decimal:
+        """Below this many Kie credits the admins are alerted (once per crossing)."""
+        custom = self._credit_alert
+        return self.credit_alert_default if custom is None else custom
+
     # -- writing (validated, stored, then cached) ----------------------------------------------
+
+    async def set_credit_alert(self, credits: Decimal | None) -> None:
+        """Set the low-credit alert threshold; None returns it to the default."""
+        if credits is None:
+            await self._repo.delete(CREDIT_ALERT_KEY)
+        else:
+            credits = _check_credit_alert(str(credits))
+            await self._repo.put(CREDIT_ALERT_KEY, str(credits))
+        self._credit_alert = credits
+        log.info("low-credit alert threshold: %s", "default" if credits is None else credits)
 
     async def set_prices(self, prices: PriceSettings) -> None:
         problems = prices.validate()
@@ -292,6 +324,16 @@ class RuntimeSettings:
             raise SettingsError(("model switches must map model ids to true/false",))
         # Ids that left the catalog are dropped silently: they can no longer be chosen anyway.
         return {key: value for key, value in raw.items() if self._base.get(key) is not None}
+
+
+def _check_credit_alert(raw: object) -> Decimal:
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        raise SettingsError(("the credit alert must be a number of credits",)) from None
+    if not value.is_finite() or not 0 <= value <= MAX_CREDIT_ALERT:
+        raise SettingsError((f"the credit alert must be from 0 to {MAX_CREDIT_ALERT} credits",))
+    return value
 
 
 def _parse_deadlines(raw: object) -> dict[OutputKind, int]:

@@ -1,8 +1,10 @@
-"""What the dashboard shows about the business: queue, jobs and money today, failures, credits.
+"""What the dashboard and the admin panel show about the business: queue, jobs and money,
+failures, credits.
 
 "Today" is the calendar day in the configured time zone, the same day the free quota uses. The
 24-hour series are hourly buckets ending with the current (partial) hour. Revenue is what users
-paid for generations: charges minus refunds. Everything here reads; nothing changes state.
+paid for generations: charges minus refunds; the panel's overview adds money in (top-ups by
+method) and refunds by period. Everything here reads; nothing changes state.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from trt_local.core.pricing import credits_value_minor
 from trt_local.kie.client import KieClient
 from trt_local.services.runtime_settings import RuntimeSettings
-from trt_local.storage import stats
+from trt_local.storage import overview, stats
 from trt_local.storage.db import Database
+from trt_local.storage.overview import JobCounts, Periods, Sums, UserCounts
 from trt_local.storage.stats import HOUR_S, FailureRow
 
 HOURS = 24
+DAY_S = 86_400
 FAILURES_SHOWN = 8
 LOW_CREDITS = Decimal("100")  # below this many Kie credits the dashboard warns
 
@@ -46,6 +51,18 @@ class Activity:
     topups_today_minor: int
     jobs_per_hour: tuple[int, ...]
     revenue_per_hour: tuple[int, ...]
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """The admin panel's Stats: today (local), the last 7 and 30 days, all time."""
+
+    users: UserCounts
+    jobs: JobCounts
+    topups: dict[str, tuple[Sums, int]]  # method → (today / 7 d / 30 d, all time)
+    refunds: dict[str, Sums]  # 'refund' (jobs) and 'payment_refund' (Stars) → sums
+    queue: QueueState
     currency: str
 
 
@@ -106,6 +123,23 @@ class StatsService:
             revenue_per_hour=tuple(revenue[offset:]),
             currency=prices.currency,
         )
+
+    async def overview(self) -> Overview:
+        now = self._clock()
+        _, midnight = day_start(now, self._settings.prices.timezone)
+        periods = Periods(today=midnight, week=now - 7 * DAY_S, month=now - 30 * DAY_S)
+        return Overview(
+            users=await overview.user_counts(self._db, periods),
+            jobs=await overview.job_counts(self._db, periods),
+            topups=await overview.topups_by_method(self._db, periods),
+            refunds=await overview.refunds(self._db, periods),
+            queue=await self.queue(),
+            currency=self._settings.prices.currency,
+        )
+
+    def credits_value_minor(self, credits: Decimal) -> int:
+        """What ``credits`` are worth at Kie's rate, in the bot's currency (minor units)."""
+        return credits_value_minor(credits, self._settings.prices)
 
     async def recent_failures(self, limit: int = FAILURES_SHOWN) -> list[FailureRow]:
         """Jobs that failed in the last 24 hours, newest first."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import aiosqlite
 
+from trt_local.storage.access import StorageUnavailable, storage_failure
 from trt_local.storage.migrations import MIGRATIONS
 
 Row = sqlite3.Row
@@ -35,7 +36,12 @@ class Database:
     @classmethod
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await _connect(path)
+        try:
+            conn = await _connect(path)
+        except sqlite3.Error as exc:
+            if (reason := storage_failure(exc)) is not None:
+                raise StorageUnavailable(path.parent, reason) from None
+            raise
         db = cls(conn, path)
         try:
             await conn.execute("PRAGMA journal_mode=WAL")
@@ -43,9 +49,11 @@ class Database:
             await db.migrate()
             db._reader = await _connect(path)
             await db._reader.execute("PRAGMA query_only=ON")
-        except BaseException:
+        except BaseException as exc:
             # An unclosed aiosqlite connection keeps a non-daemon thread alive: the process would hang.
             await db.close()
+            if (reason := storage_failure(exc)) is not None:  # read-only, disk full: exit 2
+                raise StorageUnavailable(path.parent, reason) from None
             raise
         return db
 
@@ -75,13 +83,15 @@ class Database:
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
+                # Inside the try: a COMMIT that fails (a deferred constraint, a full disk) may leave
+                # the transaction open, and then every later BEGIN here would fail: roll it back.
+                await self._conn.execute("COMMIT")
             except BaseException:
                 # Also when cancelled while BEGIN was still queued: aiosqlite runs statements in
                 # order on its thread, so this ROLLBACK lands after that BEGIN either way.
                 with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open
                     await asyncio.shield(self._conn.execute("ROLLBACK"))
                 raise
-            await self._conn.execute("COMMIT")
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in its own transaction; returns the row count."""

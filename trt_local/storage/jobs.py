@@ -235,6 +235,10 @@ class JobsRepo:
         async with self._db.transaction() as tx:
             return await update_tx(tx, job_id, expect=expect, now=now, **fields)
 
+    async def by_ref(self, ref: str) -> JobRecord | None:
+        row = await self._db.fetch_one("SELECT * FROM jobs WHERE ref = ?", (ref,))
+        return None if row is None else JobRecord.from_row(row)
+
     async def claim(
         self, job_id: int, *, expect: JobStatus, now: float, **fields: Any
     ) -> JobRecord | None:
@@ -310,15 +314,25 @@ class JobsRepo:
         )
         return [JobRecord.from_row(row) for row in rows]
 
-    async def next_due(self, exclude: Sequence[int] = (), *, queued: bool = True) -> float | None:
-        """The earliest ``next_poll_at`` of an open job not in ``exclude`` (busy ones); without
-        queued jobs when ``queued`` is False (they wait for a slot, not for a time)."""
-        statuses = "('queued', 'running', 'succeeded')" if queued else "('running', 'succeeded')"
+    async def next_due(
+        self,
+        exclude: Sequence[int] = (),
+        *,
+        statuses: Collection[JobStatus] = (
+            JobStatus.QUEUED,
+            JobStatus.RUNNING,
+            JobStatus.SUCCEEDED,
+        ),
+    ) -> float | None:
+        """The earliest ``next_poll_at`` of a job in ``statuses`` not in ``exclude`` (busy ones)."""
+        if not statuses:
+            return None
+        states = ", ".join("?" for _ in statuses)
         marks = ", ".join("?" for _ in exclude)
         skip = f" AND id NOT IN ({marks})" if exclude else ""
         value = await self._db.scalar(
-            f"SELECT MIN(next_poll_at) FROM jobs WHERE status IN {statuses}{skip}",
-            tuple(exclude),
+            f"SELECT MIN(next_poll_at) FROM jobs WHERE status IN ({states}){skip}",
+            (*(status.value for status in statuses), *exclude),
         )
         return None if value is None else float(value)
 

@@ -282,10 +282,110 @@ CREATE TABLE referrals (
 CREATE INDEX referrals_referrer ON referrals(referrer_id)
 """
 
+M0006_TRANSFERS = """
+-- Manual transfers. payments.told is the status the user and the admins were last told about:
+-- a transfer whose status differs is owed a message (the proof to the admins, the outcome to the
+-- user), so a stop between a decision and its message loses nothing.
+ALTER TABLE payments ADD COLUMN told TEXT;
+CREATE INDEX payments_untold ON payments(id) WHERE method = 'transfer' AND told IS NOT status;
+
+-- Each admin's copy of a proof, updated with the outcome once someone decides.
+CREATE TABLE transfer_messages (
+    payment_id INTEGER NOT NULL REFERENCES payments(id),
+    admin_id   INTEGER NOT NULL,
+    message_id INTEGER NOT NULL,
+    PRIMARY KEY (payment_id, admin_id)
+);
+
+-- Whose next message the bot takes for a transfer: a user's proof, an admin's reject reason.
+CREATE TABLE transfer_waits (
+    user_id      INTEGER PRIMARY KEY,             -- a user, or an admin typing a reason
+    kind         TEXT NOT NULL CHECK (kind IN ('proof', 'reason')),
+    amount_minor INTEGER,                        -- proof: the amount the user is paying
+    payment_id   INTEGER REFERENCES payments(id), -- reason: the transfer being rejected
+    since        REAL NOT NULL
+)
+"""
+
+M0007_ADMIN = """
+-- Unexpected errors (a handler's or an engine step's), for the admin panel and /error <id>. The
+-- traceback is redacted before it is stored; only the newest rows are kept (ErrorsRepo prunes).
+CREATE TABLE errors (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    error_id  TEXT NOT NULL,                     -- the id the log line and the user's message show
+    at        REAL NOT NULL,
+    source    TEXT NOT NULL CHECK (source IN ('update', 'job')),
+    place     TEXT NOT NULL,                     -- which update or job step
+    user_id   INTEGER,
+    summary   TEXT NOT NULL,                     -- exception type and message
+    traceback TEXT NOT NULL
+);
+CREATE INDEX errors_error_id ON errors(error_id);
+
+-- The admin panel's statistics: new users per period, jobs per period with their model and
+-- status without reading the rows, top-ups by the time they were paid or approved.
+CREATE INDEX users_first_seen ON users(first_seen);
+CREATE INDEX users_admins ON users(id) WHERE is_admin = 1;
+CREATE INDEX jobs_created_model ON jobs(created_at, model_id, status);
+CREATE INDEX payments_decided ON payments(decided_at) WHERE decided_at IS NOT NULL
+"""
+
+M0008_BROADCASTS = """
+-- Broadcasts: a message for many users, sent in the background. The recipients are written when
+-- the broadcast starts and each is marked right after Telegram accepted (or refused) its copy,
+-- so a restart resumes where it stopped and nobody gets a second copy. At most one broadcast is
+-- being sent at a time (the partial unique index).
+CREATE TABLE broadcasts (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    author_id           INTEGER NOT NULL,            -- Telegram id of the admin; 0 = the dashboard
+    text                TEXT NOT NULL DEFAULT '',    -- Telegram HTML; the caption of a photo
+    photo_file_id       TEXT,                        -- a photo Telegram already has
+    button_text         TEXT,
+    button_url          TEXT,
+    audience            TEXT NOT NULL DEFAULT 'all' CHECK (audience IN
+                        ('all', 'active', 'paid', 'balance', 'joined')),
+    audience_days       INTEGER,                     -- for 'active' and 'joined'
+    status              TEXT NOT NULL DEFAULT 'draft' CHECK (status IN
+                        ('draft', 'sending', 'paused', 'cancelled', 'done')),
+    total               INTEGER NOT NULL DEFAULT 0,  -- recipients written at the start
+    sent                INTEGER NOT NULL DEFAULT 0,
+    failed              INTEGER NOT NULL DEFAULT 0,
+    blocked             INTEGER NOT NULL DEFAULT 0,
+    progress_chat_id    INTEGER,                     -- the message showing the progress
+    progress_message_id INTEGER,
+    created_at          REAL NOT NULL,
+    updated_at          REAL NOT NULL,
+    started_at          REAL,
+    finished_at         REAL,
+    CHECK ((button_text IS NULL) = (button_url IS NULL))
+);
+CREATE UNIQUE INDEX broadcasts_one_sending ON broadcasts(status) WHERE status = 'sending';
+CREATE INDEX broadcasts_drafts ON broadcasts(author_id, id) WHERE status = 'draft';
+
+CREATE TABLE broadcast_recipients (
+    broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    status       TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+                 ('pending', 'sent', 'failed', 'blocked')),
+    sent_at      REAL,                               -- when Telegram answered for this copy
+    error        TEXT,                               -- Telegram's refusal, for failed copies
+    PRIMARY KEY (broadcast_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX broadcast_recipients_pending ON broadcast_recipients(broadcast_id, user_id)
+    WHERE status = 'pending';
+
+-- When a send found that the user blocked the bot (not the admin's users.blocked). Such users
+-- are left out of later broadcasts until they write to the bot again (last_seen moves past it).
+ALTER TABLE users ADD COLUMN bot_blocked_at REAL
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
     M0003_JOB_STATUS_INDEX,
     M0004_NOTHING_LOST,
     M0005_MONEY_IN,
+    M0006_TRANSFERS,
+    M0007_ADMIN,
+    M0008_BROADCASTS,
 )

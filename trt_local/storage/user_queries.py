@@ -94,5 +94,44 @@ async def get(db: Database, user_id: int, *, day: str) -> UserRow | None:
     return None if row is None else UserRow.from_row(row)
 
 
+async def by_username(db: Database, username: str, *, day: str) -> UserRow | None:
+    """The user with exactly this username, any case (the ``users_username`` NOCASE index)."""
+    row = await db.fetch_one(
+        f"SELECT {_COLUMNS} FROM users u "
+        "LEFT JOIN free_usage f ON f.user_id = u.id AND f.day = ? "
+        "WHERE u.username = ? COLLATE NOCASE ORDER BY u.last_seen DESC LIMIT 1",
+        (day, username),
+    )
+    return None if row is None else UserRow.from_row(row)
+
+
+@dataclass(frozen=True, slots=True)
+class CardFacts:
+    """What a user card adds to the search row: granted free generations, referrer, counts."""
+
+    bonus_free: int
+    referrer_id: int | None
+    jobs: int
+    payments: int
+
+
+async def card_facts(db: Database, user_id: int) -> CardFacts:
+    row = await db.fetch_one(
+        "SELECT bonus_free, referrer_id, "
+        "(SELECT COUNT(*) FROM jobs WHERE user_id = u.id) AS jobs, "
+        "(SELECT COUNT(*) FROM payments WHERE user_id = u.id) AS payments "
+        "FROM users u WHERE u.id = ?",
+        (user_id,),
+    )
+    if row is None:
+        return CardFacts(0, None, 0, 0)
+    return CardFacts(
+        bonus_free=int(row["bonus_free"]),
+        referrer_id=row["referrer_id"],
+        jobs=int(row["jobs"]),
+        payments=int(row["payments"]),
+    )
+
+
 async def count(db: Database) -> int:
     return int(await db.scalar("SELECT COUNT(*) FROM users") or 0)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+import aiosqlite
 
 from trt_local.storage.db import Database, Row
+
+# Runs inside the transaction that creates a user row: (tx, user_id, now).
+OnCreated = Callable[[aiosqlite.Connection, int, float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +25,7 @@ class UserRecord:
     balance_minor: int
     first_seen: float
     last_seen: float
+    created: bool = False  # True only as returned by the touch that inserted this row
 
     @classmethod
     def from_row(cls, row: Row) -> UserRecord:
@@ -55,21 +62,32 @@ class UsersRepo:
         last_name: str | None,
         tg_language: str | None,
         now: float,
+        on_created: OnCreated | None = None,
     ) -> UserRecord:
-        """Insert or refresh a user on every update; returns the stored record."""
+        """Insert or refresh a user on every update; returns the stored record.
+
+        ``created`` tells whether this call inserted the row; ``on_created`` then runs in the
+        same transaction (the welcome bonus), so a user never exists without it.
+        """
         async with self._db.transaction() as tx:
-            await tx.execute(
+            cursor = await tx.execute(
                 "INSERT INTO users (id, username, first_name, last_name, tg_language, first_seen, "
-                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET username=excluded.username, "
-                "first_name=excluded.first_name, last_name=excluded.last_name, "
-                "tg_language=excluded.tg_language, last_seen=excluded.last_seen",
+                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 (user_id, username, first_name, last_name, tg_language, now, now),
             )
+            created = cursor.rowcount == 1
+            if created and on_created is not None:
+                await on_created(tx, user_id, now)
+            elif not created:
+                await tx.execute(
+                    "UPDATE users SET username = ?, first_name = ?, last_name = ?, "
+                    "tg_language = ?, last_seen = ? WHERE id = ?",
+                    (username, first_name, last_name, tg_language, now, user_id),
+                )
             async with tx.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)) as cur:
                 row = await cur.fetchone()
         assert row is not None
-        return UserRecord.from_row(row)
+        return replace(UserRecord.from_row(row), created=created)
 
     async def get(self, user_id: int) -> UserRecord | None:
         row = await self._db.fetch_one(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,))
@@ -85,6 +103,11 @@ class UsersRepo:
             await self._db.write("UPDATE users SET blocked = ? WHERE id = ?", (blocked, user_id))
         if is_admin is not None:
             await self._db.write("UPDATE users SET is_admin = ? WHERE id = ?", (is_admin, user_id))
+
+    async def admin_ids(self) -> list[int]:
+        """Users made admins in the database (through the partial index ``users_admins``)."""
+        rows = await self._db.fetch_all("SELECT id FROM users WHERE is_admin = 1 ORDER BY id")
+        return [int(row[0]) for row in rows]
 
     async def count(self) -> int:
         return int(await self._db.scalar("SELECT COUNT(*) FROM users"))

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from trt_local.core.errors import AmountError
-from trt_local.core.money import parse_amount
+from trt_local.core.money import parse_delta
 from trt_local.services.admin import UserSummary
 from tui.formatting import money
 
@@ -27,15 +27,6 @@ class Adjustment:
     user_id: int
     delta_minor: int
     reason: str
-
-
-def parse_delta(text: str) -> int:
-    """``+150``, ``-20.5``, ``150`` → signed minor units; AmountError for anything else."""
-    stripped = text.strip()
-    sign = -1 if stripped[:1] in ("-", "−") else 1
-    if stripped[:1] in ("-", "−", "+"):
-        stripped = stripped[1:]
-    return sign * parse_amount(stripped)
 
 
 def check(balance_minor: int, amount: str, reason: str, currency: str) -> tuple[int | None, str]:

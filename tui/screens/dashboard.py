@@ -2,11 +2,14 @@
 
 Queue and failures reload every second; the money series every few seconds (one ledger pass);
 Kie credits once a minute (a network call). The errors box lists failed jobs of the last 24 h and
-the newest ERROR log lines, each with its id (job id or the error id users are told).
+the newest ERROR log lines, each with its id (job id or the error id users are told). Only when the
+operator turned the update check on (``[updates] check``) is GitHub asked for a newer release, at
+start and once a day; an "Update" row appears when there is one.
 """
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from typing import ClassVar
 
@@ -17,10 +20,12 @@ from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.widgets import Footer, Label, Sparkline, Static
 
+from trt_local import __version__
 from trt_local.kie.errors import KieError
 from trt_local.services.registry import Services
 from trt_local.services.stats import LOW_CREDITS, Activity, QueueState
 from trt_local.storage.stats import FailureRow
+from trt_local.updates import Release, UpdateCheckFailed, latest_release
 from tui.context import DashboardContext
 from tui.formatting import age, money
 from tui.logsink import LogLine
@@ -30,6 +35,9 @@ from tui.widgets.status_line import StatusLine
 ACTIVITY_EVERY_S = 5.0  # the money series (one ledger pass) at most this often, unless jobs moved
 CREDITS_EVERY_S = 60.0
 ERRORS_SHOWN = 6
+UPDATE_EVERY_S = 24 * 3600.0
+
+log = logging.getLogger("trt.tui")
 
 
 def queue_text(queue: QueueState) -> str:
@@ -69,6 +77,13 @@ def failure_text(failure: FailureRow, now: float) -> str:
     )
 
 
+def update_text(release: Release) -> str:
+    return (
+        f"[b yellow]update available[/]: trt {escape(release.version)} "
+        f"(you have {__version__}) · {escape(release.download_url)}"
+    )
+
+
 def log_error_text(line: LogLine) -> str:
     first = line.text.splitlines()[0] if line.text else ""
     return f"[red]{escape(first[:160])}[/red]"
@@ -83,6 +98,8 @@ class DashboardScreen(LiveScreen):
     DashboardScreen .value { width: 1fr; }
     DashboardScreen Sparkline { width: 1fr; height: 2; }
     DashboardScreen #errors { height: auto; border: round $error 40%; padding: 0 1; }
+    DashboardScreen #update-row { display: none; }
+    DashboardScreen #update-row.available { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("k", "check_credits", "Check Kie credits")]
 
@@ -112,12 +129,18 @@ class DashboardScreen(LiveScreen):
             with Horizontal(classes="row"):
                 yield Label("Kie credits", classes="label")
                 yield Static("checking…", id="credits", classes="value")
+            with Horizontal(classes="row", id="update-row"):
+                yield Label("Update", classes="label")
+                yield Static("", id="update", classes="value")
             yield Static("No errors.", id="errors")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#errors", Static).border_title = "Last errors"
         self.set_interval(CREDITS_EVERY_S, self.action_check_credits)
+        if self.context.host.settings.update_check:  # never without the operator's consent
+            self._update_worker()
+            self.set_interval(UPDATE_EVERY_S, self._update_worker)
 
     async def load(self, services: Services) -> None:
         if not self._credits_asked:  # the first load after the bot opened its services
@@ -158,3 +181,14 @@ class DashboardScreen(LiveScreen):
         except KieError as exc:
             self.credits_problem = self.context.redact(str(exc))[:120]
         self.query_one("#credits", Static).update(credits_text(self.credits, self.credits_problem))
+
+    @work(exclusive=True, group="update-check")
+    async def _update_worker(self) -> None:
+        try:
+            release = await latest_release(transport=self.context.update_transport)
+        except UpdateCheckFailed as exc:
+            log.info("update check: %s", exc)
+            return
+        if release.is_newer_than(__version__):
+            self.query_one("#update", Static).update(update_text(release))
+            self.query_one("#update-row").add_class("available")

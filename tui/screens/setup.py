@@ -7,6 +7,7 @@ dismisses with True once ``config.toml`` is written.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,6 +26,8 @@ from trt_local.setup_wizard import (
     parse_admins,
     write_config,
 )
+
+log = logging.getLogger("trt.setup")
 
 
 class SetupScreen(Screen[bool]):
@@ -131,7 +134,7 @@ class SetupScreen(Screen[bool]):
         if len(answers) < 3:
             self.query_one("#summary", Static).update("fix the fields marked above")
             return
-        write_config(
+        unrestricted = write_config(
             self._config_path,
             SetupAnswers(
                 token=token,
@@ -140,4 +143,8 @@ class SetupScreen(Screen[bool]):
                 admin_ids=admins,
             ),
         )
+        if unrestricted:
+            log.warning(
+                "config saved, but %s", unrestricted
+            )  # the log file: nothing may print here
         self.dismiss(True)

@@ -19,7 +19,7 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trt_local.core.errors import InsufficientFunds
-from trt_local.services.admin import DASHBOARD_ACTOR, UserSummary
+from trt_local.services.admin import DASHBOARD_ACTOR, AdminRefused, Refusal, UserSummary
 from trt_local.services.registry import Services
 from tui.context import DashboardContext
 from tui.formatting import money
@@ -46,6 +46,13 @@ def user_cells(user: UserSummary, currency: str) -> tuple[object, ...]:
         user.free_left,
         Text(flags, style="red" if user.blocked else "bold"),
     )
+
+
+_REFUSALS = {
+    Refusal.ADMIN: "Admins cannot be blocked: revoke their admin rights first.",
+    Refusal.OWNER: "This admin is listed in TRT_ADMIN_IDS / config.toml: remove them there.",
+    Refusal.NOT_OWNER: "Only owners can change admin rights.",
+}
 
 
 class UsersScreen(LiveScreen):
@@ -223,10 +230,13 @@ class UsersScreen(LiveScreen):
 
     @work(group="user-action")
     async def _flag_worker(self, services: Services, user_id: int, flag: str, on: bool) -> None:
-        if flag == "blocked":
-            await services.admin.set_blocked(DASHBOARD_ACTOR, user_id, on)
-        else:
-            await services.admin.set_admin(DASHBOARD_ACTOR, user_id, on)
+        try:
+            if flag == "blocked":
+                await services.admin.set_blocked(DASHBOARD_ACTOR, user_id, on)
+            else:
+                await services.admin.set_admin(DASHBOARD_ACTOR, user_id, on)
+        except AdminRefused as refused:
+            self.notify(_REFUSALS[refused.refusal], severity="warning")
         self.reload()
 
     def palette_commands(self) -> Iterable[SystemCommand]:

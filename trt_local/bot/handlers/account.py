@@ -1,34 +1,14 @@
-"""Balance for users; /topup for admins (until payments exist, admins credit users by hand)."""
+"""/topup for admins: credit money a user paid outside the bot (the Balance screen is balance.py)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
+from trt_local.bot.codec import parse_number
 from trt_local.bot.context import Ctx
-from trt_local.bot.harmless import answer
-from trt_local.bot.keyboards import with_nav
-from trt_local.bot.screens import show
 from trt_local.bot.texts import t
 from trt_local.core.errors import AmountError
 from trt_local.core.money import format_money, parse_amount
-
-
-async def balance(update: Update, context: Ctx) -> None:
-    """The Balance button and /balance."""
-    assert context.user is not None
-    if update.callback_query:
-        await answer(update.callback_query)
-    services = context.services
-    amount = await services.billing.balance(context.user.id)
-    quote_free = await services.generation.free_left(context.user.id)
-    currency = services.settings.prices.currency
-    text = t(
-        context.lang,
-        "balance.text",
-        balance=format_money(amount, currency, context.lang),
-        free_left=quote_free,
-    )
-    await show(update, context, text, with_nav([], context.lang))
 
 
 async def topup(update: Update, context: Ctx) -> None:
@@ -40,7 +20,9 @@ async def topup(update: Update, context: Ctx) -> None:
         return
     args = context.args or []
     usage = t(lang, "topup.usage")
-    if len(args) < 2 or not args[0].isdigit():
+    # "²" and "٧" pass isdigit(); ids past 64 bits cannot be looked up: both get the usage.
+    user_id = parse_number(args[0]) if args else None
+    if len(args) < 2 or user_id is None:
         await update.message.reply_text(usage)
         return
     try:
@@ -51,7 +33,6 @@ async def topup(update: Update, context: Ctx) -> None:
     if amount <= 0:
         await update.message.reply_text(usage)
         return
-    user_id = int(args[0])
     target = await context.services.users.get(user_id)
     if target is None:
         await update.message.reply_text(t(lang, "topup.unknown_user", user=user_id))

@@ -1,6 +1,8 @@
 """Runs before every other handler: records the user, applies anti-flood and blocks.
 
 Anti-flood drops only what is safe to lose: never an admin's update, never one that moves money.
+A blocked user gets one short answer to each action and nothing is done; a Stars checkout is
+refused on its form, but a payment Telegram already took still goes through to be recorded.
 """
 
 from __future__ import annotations
@@ -52,8 +54,22 @@ class Gate:
             # A command always preempts an unfinished wizard.
             await context.services.reset_user_flow(tg_user.id)
         if context.user.blocked and not context.user.is_admin:
+            if update.pre_checkout_query is not None:
+                # Refused here, not left unanswered: Telegram then tells the user why.
+                await update.pre_checkout_query.answer(
+                    ok=False, error_message=t(context.lang, "blocked")
+                )
+                raise ApplicationHandlerStop
+            if message is not None and message.successful_payment is not None:
+                # Telegram has taken the Stars already: record them, so they can be refunded.
+                return
             if query is not None:
                 await answer(query, t(context.lang, "blocked"), show_alert=True)
+            elif update.pre_checkout_query is not None:
+                # Refused before any money moves, with the reason on the payment form.
+                await update.pre_checkout_query.answer(
+                    ok=False, error_message=t(context.lang, "blocked")
+                )
             elif message is not None:
                 await message.reply_text(t(context.lang, "blocked"))
             raise ApplicationHandlerStop

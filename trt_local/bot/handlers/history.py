@@ -43,7 +43,7 @@ async def history(update: Update, context: Ctx) -> None:
     assert context.user is not None
     query = update.callback_query
     data = codec.decode(query.data) if query else None
-    offset = int(data.arg(0, "0")) if data and data.arg(0, "0").isdigit() else 0
+    offset = (data.number(0) if data else None) or 0
     if query:
         await answer(query)
     lang = context.lang
@@ -73,7 +73,7 @@ async def _own_job(update: Update, context: Ctx) -> JobView | None:
     query = update.callback_query
     assert query is not None and context.user is not None
     data = codec.decode(query.data)
-    job_id = int(data.arg(0)) if data and data.arg(0).isdigit() else 0
+    job_id = (data.number(0) if data else None) or 0
     job = await context.services.generation.get(job_id) if job_id else None
     if job is None or job.user_id != context.user.id:
         await answer(query, t(context.lang, "fallback.stale"))

@@ -6,6 +6,7 @@ from telegram import Update
 
 from trt_local.bot import codec
 from trt_local.bot.context import Ctx
+from trt_local.bot.handlers import referrals
 from trt_local.bot.harmless import answer
 from trt_local.bot.keyboards import language_picker, with_nav
 from trt_local.bot.screens import show, show_menu
@@ -13,8 +14,8 @@ from trt_local.bot.texts import t
 
 
 async def start(update: Update, context: Ctx) -> None:
-    """/start [payload]: the main menu."""
-    await show_menu(update, context)
+    """/start [payload]: the main menu; for a new user, their invitation and welcome bonus first."""
+    await show_menu(update, context, await referrals.greet_new_user(context))
 
 
 async def menu_button(update: Update, context: Ctx) -> None:

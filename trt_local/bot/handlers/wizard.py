@@ -266,9 +266,12 @@ async def on_confirm(update: Update, context: Ctx) -> None:
     data = codec.decode(query.data)
     current = await _current(context)
     if data is None or current is None or current[1].nonce != data.arg(0):
-        await answer(
-            query, t(context.lang, "confirm.duplicate" if current is None else "fallback.stale")
+        # A press whose draft is gone: "already on it" only if it did make a job (a repeat tap,
+        # a replay); a wizard reset by a command made none.
+        made = data is not None and await context.services.generation.made_by(
+            context.user, f"{context.user.id}-{data.arg(0)}"
         )
+        await answer(query, t(context.lang, "confirm.duplicate" if made else "fallback.stale"))
         return
     model, draft = current
     lang = context.lang

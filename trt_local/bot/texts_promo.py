@@ -1,0 +1,123 @@
+"""Texts of promo codes, the Invite friends screen, referral and welcome bonuses, ru and en.
+
+Counts of free generations come after a colon ("бесплатных генераций: 5"), so no plural forms.
+"""
+
+from __future__ import annotations
+
+from trt_local.bot.texts import register
+
+RU = {
+    "promo.ask": "🎟 Отправьте промокод сообщением.",
+    "promo.done": "✅ Промокод <b>{code}</b> применён.",
+    "promo.done_money": "Начислено {amount}. Баланс: {balance}.",
+    "promo.done_free": "Бесплатных генераций: +{count}. Всего на счёте: {total}.",
+    "promo.refused.unknown": "Такого промокода нет.",
+    "promo.refused.off": "Этот промокод отключён.",
+    "promo.refused.expired": "Срок действия этого промокода истёк.",
+    "promo.refused.exhausted": "Этот промокод закончился: все активации использованы.",
+    "promo.refused.already_used": "Вы уже использовали этот промокод.",
+    "promo.refused.blocked": "Доступ к боту ограничен.",
+    "promo_new.usage": (
+        "Использование: /promo_new КОД СУММА|free:N [макс_активаций] [ГГГГ-ММ-ДД]\n"
+        "Например: /promo_new SUMMER 100 50 2030-08-31 или /promo_new GIFT free:5"
+    ),
+    "promo_new.done": "Промокод <b>{code}</b> создан: {reward}; {uses}; {expiry}.",
+    "promo.reward_free": "бесплатных генераций: {count}",
+    "promo.uses_any": "без лимита активаций",
+    "promo.uses_max": "активаций не больше {max}",
+    "promo.no_expiry": "бессрочный",
+    "promo.expires": "действует по {day}",
+    "promo.problem.bad_code": "Код — от 3 до 32 символов: латинские буквы, цифры, «-» и «_».",
+    "promo.problem.duplicate": "Промокод {code} уже есть.",
+    "promo.problem.no_reward": "Нужна сумма больше нуля или free:N, где N больше нуля.",
+    "promo.problem.too_large": "Слишком много: до {max_amount} или до {max_free} генераций.",
+    "promo.problem.bad_max_uses": "Число активаций — целое от 1 до {max}.",
+    "promo.problem.past_expiry": "Эта дата уже прошла.",
+    "promo_list.empty": "Промокодов пока нет. Создать: /promo_new",
+    "promo_list.title": "<b>Промокоды</b>",
+    "promo_list.row": "<code>{code}</code> — {reward}; использован {uses}{limit}; {expiry}; {state}",
+    "promo_list.more": "…и ещё {count}.",
+    "promo.state_on": "включён",
+    "promo.state_off": "отключён",
+    "promo_off.usage": "Использование: /promo_off КОД",
+    "promo_off.done": "Промокод <b>{code}</b> отключён.",
+    "promo_off.unknown": "Промокода {code} нет.",
+    "invite.title": "<b>👥 Пригласите друзей</b>",
+    "invite.link": "Ваша ссылка:\n{link}",
+    "invite.stats": "Приглашено: {count}\nПолучено за приглашения: {earned}",
+    "invite.nothing": "пока ничего",
+    "invite.how": "Как это работает: друг открывает бота по вашей ссылке впервые — и вы оба получаете {gift}.",
+    "invite.how_nothing": "Как это работает: друг открывает бота по вашей ссылке впервые — и мы сообщим вам об этом.",
+    "invite.commission": "А ещё вы получаете {pct}% от каждого пополнения друга.",
+    "invite.share": "📤 Поделиться ссылкой",
+    "invite.share_text": "Генерирую картинки, видео и музыку нейросетями в этом боте — попробуй:",
+    "gift.money": "{amount}",
+    "gift.free": "бесплатных генераций: {count}",
+    "gift.and": " и ",
+    "referral.joined": "🎁 Вы пришли по приглашению. Вам начислено: {gift}.",
+    "referral.joined_plain": "🎁 Вы пришли по приглашению.",
+    "referral.told": "🎉 {name} пришёл(-ла) по вашей ссылке. Вам начислено: {gift}.",
+    "referral.told_plain": "🎉 {name} пришёл(-ла) по вашей ссылке.",
+    "referral.commission": "🎁 Ваш приглашённый пополнил баланс — вам начислено {amount}. Баланс: {balance}.",
+    "welcome.gift": "🎁 Приветственный подарок: {gift}.",
+}
+
+EN = {
+    "promo.ask": "🎟 Send the promo code as a message.",
+    "promo.done": "✅ Promo code <b>{code}</b> applied.",
+    "promo.done_money": "{amount} credited. Balance: {balance}.",
+    "promo.done_free": "Free generations: +{count}. You now have: {total}.",
+    "promo.refused.unknown": "There is no such promo code.",
+    "promo.refused.off": "This promo code has been switched off.",
+    "promo.refused.expired": "This promo code has expired.",
+    "promo.refused.exhausted": "This promo code has run out: all its uses are taken.",
+    "promo.refused.already_used": "You have already used this promo code.",
+    "promo.refused.blocked": "Your access to this bot is restricted.",
+    "promo_new.usage": (
+        "Usage: /promo_new CODE AMOUNT|free:N [max_uses] [YYYY-MM-DD]\n"
+        "For example: /promo_new SUMMER 100 50 2030-08-31 or /promo_new GIFT free:5"
+    ),
+    "promo_new.done": "Promo code <b>{code}</b> created: {reward}; {uses}; {expiry}.",
+    "promo.reward_free": "free generations: {count}",
+    "promo.uses_any": "no use limit",
+    "promo.uses_max": "at most {max} uses",
+    "promo.no_expiry": "no end date",
+    "promo.expires": "valid through {day}",
+    "promo.problem.bad_code": "A code is 3 to 32 characters: Latin letters, digits, '-' and '_'.",
+    "promo.problem.duplicate": "Promo code {code} already exists.",
+    "promo.problem.no_reward": "Give an amount above zero, or free:N with N above zero.",
+    "promo.problem.too_large": "Too much: at most {max_amount} or {max_free} generations.",
+    "promo.problem.bad_max_uses": "The number of uses is a whole number from 1 to {max}.",
+    "promo.problem.past_expiry": "That date is already over.",
+    "promo_list.empty": "No promo codes yet. Create one: /promo_new",
+    "promo_list.title": "<b>Promo codes</b>",
+    "promo_list.row": "<code>{code}</code> — {reward}; used {uses}{limit}; {expiry}; {state}",
+    "promo_list.more": "…and {count} more.",
+    "promo.state_on": "on",
+    "promo.state_off": "off",
+    "promo_off.usage": "Usage: /promo_off CODE",
+    "promo_off.done": "Promo code <b>{code}</b> is switched off.",
+    "promo_off.unknown": "There is no promo code {code}.",
+    "invite.title": "<b>👥 Invite friends</b>",
+    "invite.link": "Your link:\n{link}",
+    "invite.stats": "Invited: {count}\nEarned by inviting: {earned}",
+    "invite.nothing": "nothing yet",
+    "invite.how": "How it works: a friend opens the bot for the first time by your link, and you both get {gift}.",
+    "invite.how_nothing": "How it works: a friend opens the bot for the first time by your link, and we tell you.",
+    "invite.commission": "You also get {pct}% of every top-up your friends make.",
+    "invite.share": "📤 Share the link",
+    "invite.share_text": "I make images, video and music with AI in this bot. Try it:",
+    "gift.money": "{amount}",
+    "gift.free": "free generations: {count}",
+    "gift.and": " and ",
+    "referral.joined": "🎁 You came by an invitation. Credited to you: {gift}.",
+    "referral.joined_plain": "🎁 You came by an invitation.",
+    "referral.told": "🎉 {name} joined by your link. Credited to you: {gift}.",
+    "referral.told_plain": "🎉 {name} joined by your link.",
+    "referral.commission": "🎁 Someone you invited topped up: {amount} is yours. Balance: {balance}.",
+    "welcome.gift": "🎁 A welcome gift: {gift}.",
+}
+
+register("ru", RU)
+register("en", EN)
