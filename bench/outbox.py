@@ -22,7 +22,10 @@ next timer; ``--real`` runs the same on real time to check a smaller run against
 Runs alternate between the two (``--runs``); the table shows medians, and each run's 429s below it:
 the baseline swings between runs (a 429 cascade starts or not).
 
-Usage: python bench/outbox.py [--sends 10000] [--users 20] [--runs 1] [--real] [--only outbox|aio]
+``--window 4`` keeps at most 4 sends in flight, as the broadcast sender does (SenderLimits.window).
+
+Usage: python bench/outbox.py [--sends 10000] [--users 20] [--runs 1] [--window 0] [--real]
+       [--only outbox|aio]
 """
 
 from __future__ import annotations
@@ -140,12 +143,20 @@ class Result:
     wall: float  # real seconds of the run
 
 
-async def broadcast(bot: Any, chat_ids: list[int], lane: Mapping[str, str] | None) -> list[object]:
-    sends = [bot.send_message(chat, NEWS, rate_limit_args=lane) for chat in chat_ids]
-    return await asyncio.gather(*sends, return_exceptions=True)
+async def broadcast(
+    bot: Any, chat_ids: list[int], lane: Mapping[str, str] | None, window: int
+) -> list[object]:
+    """Every send at once (``window`` 0), or at most ``window`` in flight like the real sender."""
+    slots = asyncio.Semaphore(window or len(chat_ids))
+
+    async def send(chat: int) -> object:
+        async with slots:
+            return await bot.send_message(chat, NEWS, rate_limit_args=lane)
+
+    return await asyncio.gather(*(send(chat) for chat in chat_ids), return_exceptions=True)
 
 
-async def measure(kind: str, sends: int, users: int) -> Result:
+async def measure(kind: str, sends: int, users: int, window: int) -> Result:
     wall = time.perf_counter()
     loop = asyncio.get_running_loop()
     emu = TelegramEmulator(TOKEN)
@@ -168,7 +179,7 @@ async def measure(kind: str, sends: int, users: int) -> Result:
             await emu.wait_polling()
             assert app.application is not None
             started = loop.time()
-            sending = asyncio.create_task(broadcast(app.application.bot, readers, lane))
+            sending = asyncio.create_task(broadcast(app.application.bot, readers, lane, window))
             jitter = random.Random(7)  # the same moments for both limiters
             for i, asker in enumerate(askers):  # spread over the broadcast's expected span
                 # A random phase against the limiters' token ticks (virtual time is exact).
@@ -202,8 +213,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(runs: dict[str, list[Result]], args: argparse.Namespace) -> None:
     clock = "real time" if args.real else f"virtual time, grace {args.grace} ms"
+    window = f"{args.window} in flight" if args.window else "all sends at once"
     print(
-        f"broadcast of {args.sends} + {args.users} /starts, emulator at 30 msg/s, {clock}, "
+        f"broadcast of {args.sends} ({window}) + {args.users} /starts, emulator at 30 msg/s, {clock}, "
         f"{os.cpu_count()} cores, median of {args.runs} run(s)"
     )
     rows: list[tuple[str, Callable[[Result], float], str]] = [
@@ -237,6 +249,9 @@ def main() -> None:
     parser.add_argument("--real", action="store_true", help="run on real time (slow)")
     parser.add_argument("--only", choices=("outbox", "aio"))
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--window", type=int, default=0, help="sends in flight at once; 0: all at once"
+    )
     args = parser.parse_args()
     names = {"outbox": "OutboxLimiter", "aio": "AIORateLimiter"}
     kinds = [args.only] if args.only else ["outbox", "aio"]
@@ -245,7 +260,9 @@ def main() -> None:
         for kind in kinds:  # alternate so machine noise hits both alike
             factory = None if args.real else (lambda: WarpLoop(args.grace / 1000))
             with asyncio.Runner(loop_factory=factory) as runner:
-                runs[names[kind]].append(runner.run(measure(kind, args.sends, args.users)))
+                runs[names[kind]].append(
+                    runner.run(measure(kind, args.sends, args.users, args.window))
+                )
     report(runs, args)
 
 
