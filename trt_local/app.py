@@ -13,9 +13,11 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.ext import BaseRateLimiter
 from telegram.request import BaseRequest
 
 from trt_local.bot.admin_alerts import CreditAlerts
@@ -80,7 +82,7 @@ class TrtApp:
         *,
         requests: tuple[BaseRequest, BaseRequest] | None = None,
         kie_sandbox: KieSandbox | None = None,
-        rate_limiter: bool = True,  # off only for bench/start_path.py's comparison
+        rate_limiter: bool | BaseRateLimiter[Any] = True,  # other values: benchmarks only
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings

@@ -8,9 +8,9 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -62,6 +62,7 @@ from trt_local.bot.handlers.errors import on_error
 from trt_local.bot.handlers.gate import Gate
 from trt_local.bot.handlers.pending_input import PendingInputRouter
 from trt_local.bot.inbox import InboxApplication, InboxRequest, PollStatusCallback
+from trt_local.bot.outbox_limiter import OutboxLimiter, Unpaced
 from trt_local.services.registry import Services
 from trt_local.storage.inbox import InboxRepo
 
@@ -86,7 +87,7 @@ def build_application(
     clock: Callable[[], float],
     requests: tuple[BaseRequest, BaseRequest] | None = None,
     on_poll_status: PollStatusCallback | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | BaseRateLimiter[Any] = True,
 ) -> InboxApplication:
     bot_request, updates_request = requests or default_requests()
     # Any: the builder's generic parameters change with .rate_limiter(), which is optional here.
@@ -102,10 +103,14 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
     )
-    if rate_limiter:
-        # Overall ~30 msg/s and RetryAfter honoured for every call (bench/start_path.py measures
-        # what that costs the /start path); per-chat pacing of progress edits is the notifier's.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    # One outgoing budget, three lanes (outbox_limiter.py). False = no pacing, for benchmarks of
+    # the bare path (bench/start_path.py); a limiter object is used as given (bench/outbox.py).
+    if rate_limiter is True:
+        builder = builder.rate_limiter(OutboxLimiter(clock=clock))
+    elif rate_limiter is False:
+        builder = builder.rate_limiter(Unpaced())
+    else:
+        builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
     assert isinstance(application, InboxApplication)
     application.bot_data.services = services

@@ -47,6 +47,8 @@ log = logging.getLogger("trt.bot.notifier")
 EDIT_INTERVAL_S = 3.0
 FINAL_ATTEMPTS = 3  # a job's outcome or an admin alert, told to wait or cut off, tries this often
 RETRY_PAUSE_S = 1.0  # pause before trying such a message again after a network error
+# Results and status edits wait behind the answers to users' own actions (outbox_limiter.py).
+DELIVERY = {"lane": "delivery"}
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_SIDES = 10_000
 PHOTO_MAX_RATIO = 20
@@ -162,7 +164,11 @@ class TelegramNotifier:
             if job.status_message_id is None:
                 raise BadRequest("message to edit not found")
             await self._bot.edit_message_text(
-                text, chat_id=job.chat_id, message_id=job.status_message_id, reply_markup=markup
+                text,
+                chat_id=job.chat_id,
+                message_id=job.status_message_id,
+                reply_markup=markup,
+                rate_limit_args=DELIVERY,
             )
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -176,7 +182,9 @@ class TelegramNotifier:
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:
         try:
-            await self._bot.send_message(chat_id, text, reply_markup=markup)
+            await self._bot.send_message(
+                chat_id, text, reply_markup=markup, rate_limit_args=DELIVERY
+            )
         except Forbidden:
             log.info("chat %s blocked the bot", chat_id)
 
@@ -237,7 +245,9 @@ class TelegramNotifier:
             text = t(lang, "admin.alert", code=alert.code.value, detail=escape(alert.detail))
             try:
                 await _patiently(
-                    functools.partial(self._bot.send_message, admin_id, text),
+                    functools.partial(
+                        self._bot.send_message, admin_id, text, rate_limit_args=DELIVERY
+                    ),
                     f"alert to admin {admin_id}",
                 )
             except (DeliveryError, TelegramError) as exc:
@@ -259,7 +269,7 @@ class TelegramNotifier:
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
 
     async def _send_album(self, chat: int, images: Sequence[ResultFile]) -> list[str]:
-        await self._bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO)
+        await self._bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO, rate_limit_args=DELIVERY)
         # An album is all photos or all documents: one oversized image makes it documents.
         as_photos = all(fits_as_photo(f) for f in images)
         media: list[InputMediaPhoto | InputMediaDocument] = [
@@ -268,32 +278,51 @@ class TelegramNotifier:
             else InputMediaDocument(f.content or b"", filename=f.file_name)
             for f in images
         ]
-        messages = await self._bot.send_media_group(chat, media)
+        messages = await self._bot.send_media_group(chat, media, rate_limit_args=DELIVERY)
         return [fid for fid in (_file_id(m) for m in messages) if fid]
 
     async def _send_one(self, chat: int, file: ResultFile, lang: str) -> str:
         bot = self._bot
         if file.text is not None:
             for start in range(0, max(1, len(file.text)), 4000):
-                await bot.send_message(chat, escape(file.text[start : start + 4000]) or "—")
+                await bot.send_message(
+                    chat, escape(file.text[start : start + 4000]) or "—", rate_limit_args=DELIVERY
+                )
             return ""
         if file.too_big or file.content is None:
-            await bot.send_message(chat, t(lang, "job.link", url=escape(file.url)))
+            await bot.send_message(
+                chat, t(lang, "job.link", url=escape(file.url)), rate_limit_args=DELIVERY
+            )
             return ""
         if file.kind is OutputKind.IMAGE and fits_as_photo(file):
-            await bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO)
+            await bot.send_chat_action(chat, ChatAction.UPLOAD_PHOTO, rate_limit_args=DELIVERY)
             try:
-                return _file_id(await bot.send_photo(chat, file.content, filename=file.file_name))
+                sent = await bot.send_photo(
+                    chat, file.content, filename=file.file_name, rate_limit_args=DELIVERY
+                )
+                return _file_id(sent)
             except BadRequest as exc:  # Telegram refused it as a photo: a document always works
                 log.info("photo refused (%s); sending as a document", exc)
         if file.kind is OutputKind.VIDEO:
-            await bot.send_chat_action(chat, ChatAction.UPLOAD_VIDEO)
-            return _file_id(await bot.send_video(chat, file.content, filename=file.file_name))
+            await bot.send_chat_action(chat, ChatAction.UPLOAD_VIDEO, rate_limit_args=DELIVERY)
+            return _file_id(
+                await bot.send_video(
+                    chat, file.content, filename=file.file_name, rate_limit_args=DELIVERY
+                )
+            )
         if file.kind is OutputKind.AUDIO:
-            await bot.send_chat_action(chat, ChatAction.UPLOAD_VOICE)
-            return _file_id(await bot.send_audio(chat, file.content, filename=file.file_name))
-        await bot.send_chat_action(chat, ChatAction.UPLOAD_DOCUMENT)
-        return _file_id(await bot.send_document(chat, file.content, filename=file.file_name))
+            await bot.send_chat_action(chat, ChatAction.UPLOAD_VOICE, rate_limit_args=DELIVERY)
+            return _file_id(
+                await bot.send_audio(
+                    chat, file.content, filename=file.file_name, rate_limit_args=DELIVERY
+                )
+            )
+        await bot.send_chat_action(chat, ChatAction.UPLOAD_DOCUMENT, rate_limit_args=DELIVERY)
+        return _file_id(
+            await bot.send_document(
+                chat, file.content, filename=file.file_name, rate_limit_args=DELIVERY
+            )
+        )
 
 
 def _file_id(message: Message) -> str:

@@ -4,6 +4,8 @@
 - ``EmulatorRequest`` (request.py): a python-telegram-bot request object routing to it, no sockets.
 - ``EmulatorServer`` (http.py): the same over HTTP on 127.0.0.1; ``serve_forever`` for the CLI.
 - ``faults``: scripted failures (``emu.inject("sendMessage", faults.retry_after(3))``).
+- ``flood``: Telegram's flood rules, off unless ``emu.enforce_flood_limits()`` (429s counted in
+  ``emu.flood_refusals``).
 
 ``EmulatorRequest`` (and ``BASE_URL``/``BASE_FILE_URL``) import python-telegram-bot, so they are
 loaded lazily on first access: importing this package stays cheap.

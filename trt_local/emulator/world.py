@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from trt_local.emulator import methods_bot, methods_media, methods_messages, methods_payments
 from trt_local.emulator.errors import ApiError, EmulatedNetworkError, bad_request
 from trt_local.emulator.faults import Fault, FaultPlan, Matcher, conflict
+from trt_local.emulator.flood import TELEGRAM_LIMITS, FloodControl, FloodLimits, loop_time
 from trt_local.emulator.params import Params
 from trt_local.emulator.records import (
     ApiCall,
@@ -73,6 +74,7 @@ class TelegramEmulator:
         self._users: dict[int, EmulatedUser] = {}
         self._poll_ticket = 0
         self._polling = 0  # long polls waiting right now
+        self._flood: FloodControl | None = None
 
     def __repr__(self) -> str:  # never show the token
         return f"<TelegramEmulator bot=@{self._state.bot.username} users={len(self._users)}>"
@@ -103,7 +105,13 @@ class TelegramEmulator:
         if fault is not None and fault.kind != "lost_answer":
             if fault.kind == "network":
                 raise EmulatedNetworkError(f"emulated network error in {name}")
+            if fault.kind == "retry_after" and self._flood is not None:
+                self._flood.hold(fault.retry_after or 0)
             return fault.status, fault.to_api_error().envelope()
+        if self._flood is not None:
+            refused = self._flood.check(name, params)
+            if refused is not None:
+                return refused.status, refused.envelope()
         before = self._state.version
         try:
             if name == "getUpdates":
@@ -258,6 +266,27 @@ class TelegramEmulator:
 
     def clear_faults(self) -> None:
         self._faults.clear()
+
+    def enforce_flood_limits(
+        self,
+        limits: FloodLimits | None = TELEGRAM_LIMITS,
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """Answer message calls over Telegram's paces with 429 (see ``flood.py``); ``None`` = off.
+
+        ``clock`` defaults to the event loop's (monotonic) time, so a bench running on a loop with
+        virtual time gets virtual flood rules too. Off by default.
+        """
+        if limits is None:
+            self._flood = None
+            return
+        self._flood = FloodControl(limits, clock or loop_time)
+
+    @property
+    def flood_refusals(self) -> int:
+        """How many 429s the flood rules answered (injected faults not included)."""
+        return self._flood.refused if self._flood is not None else 0
 
     @staticmethod
     def _canonical(method: str) -> str:
