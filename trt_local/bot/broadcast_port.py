@@ -25,7 +25,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import AIORateLimiter, ExtBot
 
 from trt_local.bot.broadcast_view import message_markup, progress_card, report_text
-from trt_local.bot.harmless import is_not_modified
+from trt_local.bot.harmless import is_not_modified, recipient_gone
+from trt_local.bot.outbox_limiter import retry_seconds
 from trt_local.services.broadcast_port import (
     BroadcastMessage,
     DeliveryError,
@@ -39,7 +40,6 @@ log = logging.getLogger("trt.bot.broadcasts")
 HTML = ParseMode.HTML
 BROADCAST_LANE = "broadcast"
 DELIVERY_LANE = "delivery"
-_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
 
 
 def lane_args(bot: Any, lane: str) -> dict[str, str] | None:
@@ -48,11 +48,6 @@ def lane_args(bot: Any, lane: str) -> dict[str, str] | None:
     if limiter is None or type(limiter) is AIORateLimiter:
         return None
     return {"lane": lane}
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
 class TelegramBroadcasts:
@@ -88,9 +83,9 @@ class TelegramBroadcasts:
         except Forbidden as exc:
             raise RecipientGone(str(exc)) from None
         except RetryAfter as exc:
-            raise DeliveryError(str(exc), retry_after=_seconds(exc.retry_after)) from None
+            raise DeliveryError(str(exc), retry_after=retry_seconds(exc)) from None
         except BadRequest as exc:  # a NetworkError in PTB's tree: caught first
-            if any(phrase in str(exc).lower() for phrase in _GONE):
+            if recipient_gone(exc):
                 raise RecipientGone(str(exc)) from None
             raise SendRefused(str(exc)) from None
         except NetworkError as exc:
@@ -146,7 +141,7 @@ class TelegramBroadcasts:
             except RetryAfter as exc:
                 if attempt:
                     raise DeliveryError(str(exc)) from None
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(retry_seconds(exc))
             except BadRequest as exc:
                 if not is_not_modified(exc):
                     log.info("broadcast %s: progress message not edited: %s", broadcast.id, exc)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 log = logging.getLogger("trt.bot")
 
 _QUERY_GONE = ("query is too old", "query id is invalid")
+_CHAT_GONE = ("chat not found", "user is deactivated", "bot was blocked", "bot was kicked")
 
 
 def is_not_modified(error: Exception) -> bool:
@@ -48,3 +49,9 @@ async def answer(
         log.info("answer to callback query %s lost: %s", query.id, exc)
         return False
     return True
+
+
+def recipient_gone(error: TelegramError) -> bool:
+    """The chat can receive nothing: the user blocked the bot, or the chat no longer exists."""
+    text = str(error).lower()
+    return isinstance(error, Forbidden) or any(phrase in text for phrase in _CHAT_GONE)

@@ -26,7 +26,9 @@ from telegram import (
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from trt_local.bot.harmless import recipient_gone
 from trt_local.bot.keyboards import button
+from trt_local.bot.outbox_limiter import retry_seconds
 from trt_local.bot.texts import t
 from trt_local.core.jobs import OutputKind
 from trt_local.core.money import format_money
@@ -69,12 +71,6 @@ def elapsed_text(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _seconds(value: object) -> float:
-    """RetryAfter.retry_after is an int or a timedelta depending on PTB's settings."""
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
-
-
 async def _patiently(attempt: Callable[[], Awaitable[object]], what: str) -> None:
     """Run ``attempt`` until it goes through; used for what must reach its reader (a job's
     outcome, an admin alert), which is never sent again by anyone else.
@@ -90,16 +86,11 @@ async def _patiently(attempt: Callable[[], Awaitable[object]], what: str) -> Non
         except BadRequest:
             raise  # PTB makes BadRequest a NetworkError; it is a refusal all the same
         except (RetryAfter, NetworkError) as exc:
-            wait = _seconds(exc.retry_after) if isinstance(exc, RetryAfter) else RETRY_PAUSE_S
+            wait = retry_seconds(exc) if isinstance(exc, RetryAfter) else RETRY_PAUSE_S
             if number == FINAL_ATTEMPTS:
                 raise DeliveryError(str(exc), retry_after=wait) from None
             log.info("%s failed (%s); trying again in %.0f s", what, exc, wait)
             await asyncio.sleep(wait)
-
-
-def _gone(exc: TelegramError) -> bool:
-    """The chat can receive nothing: the user blocked the bot, or the chat no longer exists."""
-    return isinstance(exc, Forbidden) or "chat not found" in str(exc).lower()
 
 
 class TelegramNotifier:
@@ -234,7 +225,7 @@ class TelegramNotifier:
         try:
             await self._edit_status(job, text, self._final_markup(lang, job), final=True)
         except (DeliveryError, TelegramError) as exc:
-            if isinstance(exc, TelegramError) and _gone(exc):
+            if isinstance(exc, TelegramError) and recipient_gone(exc):
                 return  # nobody to tell: the refund is on their balance and in the history
             # Raised on: the job stays unnotified and the notice goes out again after a restart.
             raise DeliveryError(f"could not tell the user of job {job.id}: {exc}") from None
@@ -262,9 +253,9 @@ class TelegramNotifier:
             file_id = await self._send_one(job.chat_id, files[0], lang)
             return [file_id] if file_id else []
         except RetryAfter as exc:  # still asked to wait after the rate limiter's own retries
-            raise DeliveryError(str(exc), retry_after=_seconds(exc.retry_after)) from None
+            raise DeliveryError(str(exc), retry_after=retry_seconds(exc)) from None
         except TelegramError as exc:
-            if _gone(exc):
+            if recipient_gone(exc):
                 raise RecipientGone(str(exc)) from None
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
 
