@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench`` runs every group side by side and prints one table."""
