@@ -28,7 +28,7 @@ from trt_local.kie.errors import (
     UpstreamTimeoutError,
 )
 from trt_local.kie.limits import Limiter, SlidingWindowLimiter
-from trt_local.kie.records import Downloaded, TaskRecord
+from trt_local.kie.records import Downloaded, ResultItem, TaskRecord
 from trt_local.kie.retry import RetryPolicy
 from trt_local.kie.sandbox import KieSandbox, SandboxRequest
 from trt_local.kie.sandbox_account import SandboxCreate, SandboxUpload
@@ -60,6 +60,7 @@ __all__ = [
     "NotFoundError",
     "OutputKind",
     "RateLimitedError",
+    "ResultItem",
     "RetryPolicy",
     "SandboxCreate",
     "SandboxRequest",

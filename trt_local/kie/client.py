@@ -27,6 +27,7 @@ from trt_local.kie.errors import (
     KieProtocolError,
     KieTransportError,
 )
+from trt_local.kie.families import family as family_named
 from trt_local.kie.limits import (
     CREATE_WINDOW_SECONDS,
     CREATES_PER_WINDOW,
@@ -58,8 +59,6 @@ UPLOAD_SECONDS = 180.0
 DOWNLOAD_SECONDS = 120.0
 CONNECT_SECONDS = 10.0
 
-CREATE_PATH = "/api/v1/jobs/createTask"
-RECORD_PATH = "/api/v1/jobs/recordInfo"
 CREDIT_PATH = "/api/v1/chat/credit"
 DOWNLOAD_URL_PATH = "/api/v1/common/download-url"
 STREAM_UPLOAD_PATH = "/api/file-stream-upload"
@@ -150,11 +149,15 @@ class KieClient:
         callback_url: str | None = None,
         *,
         slot_taken: bool = False,
+        family: str = "jobs",
     ) -> str:
-        """Start a generation and return its ``taskId`` (§3.1)."""
-        body: dict[str, Any] = {"model": model, "input": dict(input)}
-        if callback_url:
-            body["callBackUrl"] = callback_url
+        """Start a generation and return its task id (§3.1; other families §5).
+
+        ``family`` is the catalog's ``endpoint`` of the model; every family answers with a task id
+        that :meth:`record_info` with the same ``family`` understands.
+        """
+        adapter = family_named(family)
+        call = adapter.create_call(model, input, callback_url)
         slot_ready = slot_taken
 
         async def attempt() -> str:
@@ -163,11 +166,15 @@ class KieClient:
                 slot_ready = False  # the caller's place covers the first attempt only
             else:
                 await self._create_limiter.acquire()
-            data = await self._call(self._api, "POST", CREATE_PATH, json=body, model=model)
-            task_id = require_mapping(data, "createTask").get("taskId")
-            if not isinstance(task_id, str) or not task_id:
-                raise KieProtocolError("createTask answered without a taskId")
-            return task_id
+            data = await self._call(
+                self._api,
+                call.method,
+                call.path,
+                json=call.json,
+                params=call.params or None,
+                model=model,
+            )
+            return adapter.task_id(data)
 
         task_id = await self._create_retry.run(
             "createTask", create_may_retry, attempt, sleep=self._sleep, jitter=self._jitter
@@ -175,15 +182,23 @@ class KieClient:
         logger.info("kie task %s created for model %s", task_id, model)
         return task_id
 
-    async def record_info(self, task_id: str) -> TaskRecord:
-        """Read a task's state and, once finished, its results (§3.2)."""
+    async def record_info(self, task_id: str, *, family: str = "jobs") -> TaskRecord:
+        """Read a task's state and, once finished, its results (§3.2; other families §5)."""
+        adapter = family_named(family)
+        call = adapter.status_call(task_id)
 
         async def attempt() -> TaskRecord:
             await self._poll_limiter.acquire()
             data = await self._call(
-                self._api, "GET", RECORD_PATH, params={"taskId": task_id}, task_id=task_id
+                self._api,
+                call.method,
+                call.path,
+                json=call.json,
+                params=call.params or None,
+                task_id=task_id,
+                routine=call.path in adapter.routine_paths,
             )
-            return TaskRecord.from_json(require_mapping(data, "recordInfo"), task_id=task_id)
+            return adapter.record(data, task_id=task_id)
 
         return await self._retry_idempotent("recordInfo", attempt)
 
@@ -267,6 +282,7 @@ class KieClient:
         require_success_flag: bool = False,
         task_id: str = "",
         model: str = "",
+        routine: bool = False,
     ) -> Any:
         """Send one request and return the envelope's ``data``, or raise a ``KieError``."""
         started = self._clock()
@@ -303,7 +319,7 @@ class KieClient:
             task_id=task_id,
             model=model,
             error=failure,
-            routine=path == RECORD_PATH,
+            routine=routine,
         )
         if failure is not None:
             raise failure

@@ -62,6 +62,24 @@ def _text(raw: object) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class ResultItem:
+    """One result of a task with more to it than a URL: a Suno track (title, cover, length)."""
+
+    url: str
+    title: str = ""
+    cover_url: str = ""
+    duration_s: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "cover_url": self.cover_url,
+            "duration_s": self.duration_s,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class TaskRecord:
     """One ``recordInfo`` answer: where a task is and, when finished, what it produced."""
 
@@ -78,6 +96,10 @@ class TaskRecord:
     create_time: int | None = None
     complete_time: int | None = None
     param: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    # Per-result details when the family gives them (one per URL, same order); empty otherwise.
+    items: tuple[ResultItem, ...] = ()
+    # Family facts the bot may offer follow-ups from (Veo: "resolution", "upgradable").
+    extras: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], *, task_id: str = "") -> TaskRecord:

@@ -116,7 +116,10 @@ class Creator:
         crash_point(crashpoints.BEFORE_CREATE)
         try:
             task_id = await self._kie.create_task(
-                record.model_id, record.kie_input, slot_taken=True
+                record.model_id,
+                record.kie_input,
+                slot_taken=True,
+                family=self._settings.family_of(record.model_id),
             )
         except KieError as exc:
             await self._failed(record, record.create_attempts, exc)

@@ -87,7 +87,9 @@ class Poller:
             await self._fail(record, FailureReason.UPSTREAM_FAILED, "running without a task id")
             return
         try:
-            info = await self._kie.record_info(record.task_id)
+            info = await self._kie.record_info(
+                record.task_id, family=self._settings.family_of(record.model_id)
+            )
         except NotFoundError as exc:
             await self._not_found(record, exc)
             return
@@ -113,7 +115,11 @@ class Poller:
             await self._fail(record, FailureReason.NO_RESULT, "Kie reported success without output")
             return
         now = self._clock()
-        result = {"urls": list(info.result_urls), "text": result_text(info)}
+        result: dict[str, object] = {"urls": list(info.result_urls), "text": result_text(info)}
+        if info.items:
+            result["items"] = [item.as_json() for item in info.items]
+        if info.extras:
+            result["extras"] = dict(info.extras)
         moved = await self._jobs.update(
             record.id,
             expect=(JobStatus.RUNNING,),

@@ -251,6 +251,15 @@ class RuntimeSettings:
         """The catalog with the admin's on/off choices applied."""
         return self._catalog
 
+    def family_of(self, model_id: str) -> str:
+        """The Kie API family (catalog ``endpoint``) a job of this model talks to.
+
+        Switching a model off does not move its running jobs, so this reads the base catalog; a
+        model gone from the catalog keeps the Market API, where most models live.
+        """
+        model = self._base.get(model_id)
+        return model.endpoint if model is not None else "jobs"
+
     @property
     def credit_alert_default(self) -> Decimal:
         """Ten runs of the dearest enabled model, in Kie credits (0 with no model on)."""

@@ -1,0 +1,27 @@
+"""Kie's API families behind one interface: create → task id, status → :class:`TaskRecord`.
+
+Most models run on the Market API (``jobs``); some families have their own endpoints and status
+encodings (API.md §5, §12). Each :class:`Family` turns a create into one HTTP request and a status
+answer into the one :class:`TaskRecord` shape (running / success with urls and items / fail with
+code and reason), so the engine, pricing, refunds, delivery and history never branch on a family.
+The catalog names a model's family in its ``endpoint`` field; :func:`family` looks it up.
+"""
+
+from __future__ import annotations
+
+from trt_local.kie.families.base import Family, HttpCall
+from trt_local.kie.families.market import MARKET
+
+_FAMILIES: dict[str, Family] = {MARKET.name: MARKET}
+
+
+def family(name: str) -> Family:
+    """The family called ``name`` in the catalog's ``endpoint`` field; KeyError if unknown."""
+    return _FAMILIES[name]
+
+
+def family_names() -> frozenset[str]:
+    return frozenset(_FAMILIES)
+
+
+__all__ = ["Family", "HttpCall", "family", "family_names"]
