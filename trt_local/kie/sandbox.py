@@ -25,6 +25,7 @@ from typing import Any, Literal, get_args
 
 import httpx
 
+from trt_local.kie import sandbox_families
 from trt_local.kie.redact import strip_query
 from trt_local.kie.sandbox_account import (
     SandboxAccount,
@@ -78,9 +79,10 @@ def _operation(request: httpx.Request) -> Operation | None:
     method, path = request.method, request.url.path
     if method == "GET" and path.startswith(("/files/", "/uploads/")):
         return "download"
+    family_route = sandbox_families.route(method, path)
+    if family_route is not None:
+        return "create" if family_route[0] == "create" else "record"
     routes: dict[tuple[str, str], Operation] = {
-        ("POST", "/api/v1/jobs/createTask"): "create",
-        ("GET", "/api/v1/jobs/recordInfo"): "record",
         ("GET", "/api/v1/chat/credit"): "credit",
         ("POST", "/api/v1/common/download-url"): "download_url",
         ("POST", "/api/file-stream-upload"): "upload",

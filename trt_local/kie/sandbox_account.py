@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from trt_local.kie.sandbox_families import SANDBOX_FAMILIES, SandboxFamily, route
 from trt_local.kie.sandbox_http import SandboxReject, envelope, json_body, parse_multipart
 from trt_local.kie.sandbox_media import MediaFile, OutputKind
 from trt_local.kie.sandbox_tasks import COST, TYPICAL_SECONDS, Outcome, SandboxTask
@@ -91,18 +92,10 @@ class SandboxAccount:
     # -- jobs -----------------------------------------------------------------------------------
 
     def create(self, request: httpx.Request, content: bytes) -> httpx.Response:
-        body = json_body(content)
-        model, params = body.get("model"), body.get("input")
-        callback = body.get("callBackUrl")
-        if not isinstance(model, str) or not model.strip():
-            raise SandboxReject(422, "model is required and must be a string")
-        if not isinstance(params, dict):
-            raise SandboxReject(422, "input is required and must be an object")
-        if callback is not None and not (
-            isinstance(callback, str) and callback.startswith(("http://", "https://"))
-        ):
-            raise SandboxReject(422, "callBackUrl must be an http(s) URL")
-        kind = self._kind_for(model)
+        family = self._family(request)
+        body = family.read_create(json_body(content))
+        model, params, callback = body.model, body.input, body.callback_url
+        kind = family.kind or self._kind_for(model)
         if self.credits < COST[kind]:
             raise SandboxReject(402, "Credits insufficient")
         self.credits -= COST[kind]
@@ -118,11 +111,17 @@ class SandboxAccount:
             duration=duration,
             outcome=self._next_outcome(),
             seed=self.seed,
+            family=family.name,
         )
         if len(self.tasks) > HISTORY_LIMIT:
             del self.tasks[next(iter(self.tasks))]  # like Kie, forget old tasks eventually
         append_capped(self.created, SandboxCreate(task_id, model, params, callback))
         return envelope({"taskId": task_id})
+
+    @staticmethod
+    def _family(request: httpx.Request) -> SandboxFamily:
+        found = route(request.method, request.url.path)
+        return found[1] if found is not None else SANDBOX_FAMILIES["jobs"]
 
     async def render_pending(self, task_id: str) -> None:
         """Draw a just-finished task's files in a thread, so the event loop never stalls on it."""
@@ -135,12 +134,11 @@ class SandboxAccount:
         if not task_id:
             raise SandboxReject(400, "taskId parameter is required")
         task = self.tasks.get(task_id)
-        if task is None:
+        family = self._family(request)
+        if task is None or task.family != family.name:
             raise SandboxReject(404, "Task not found")
-        data = task.record_json(
-            self.clock(),
-            epoch=self._epoch,
-            file_url=lambda n, ext: self.result_url(task_id, n, ext),
+        data = family.encode(
+            task, self.clock(), self._epoch, lambda n, ext: self.result_url(task_id, n, ext)
         )
         return envelope(data)
 

@@ -57,6 +57,7 @@ class SandboxTask:
     duration: float
     outcome: Outcome
     seed: int
+    family: str = "jobs"  # the API family it was created through (sandbox_families)
     files: list[MediaFile] | None = field(default=None, repr=False)
 
     def state_at(self, now: float) -> str:
