@@ -42,7 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headless", action="store_true", help="no dashboard, log to stderr")
     demo.add_argument("--home", dest="demo_home", type=Path, help="keep the demo data here")
     sub.add_parser("setup", help="ask for the token, Kie key and admins; write config.toml")
-    sub.add_parser("doctor", help="check config, Telegram token, database")
+    doctor = sub.add_parser("doctor", help="check config, Telegram token, database")
+    doctor.add_argument(
+        "--kie",
+        action="store_true",
+        help="instead: compare the enabled models with Kie's catalog and prices (never changes them)",
+    )
     backup = sub.add_parser("backup", help="consistent copy of the database while the bot runs")
     backup.add_argument("file", type=Path)
     emu = sub.add_parser("emulator", help="serve the Telegram emulator over HTTP on 127.0.0.1")
@@ -82,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "doctor":
             from trt_local.doctor import run_doctor
 
-            return run_doctor(paths, env)
+            return run_doctor(paths, env, kie=args.kie)
         if command == "backup":
             from trt_local.runner import run_backup
 

@@ -2,6 +2,11 @@
 
 A failing check is followed by its first offending rows, indented. ``warn`` lines (a parked delivery)
 ask an admin to look but do not fail the run.
+
+``trt doctor --kie`` instead compares the enabled models with what Kie reports
+(:mod:`trt_local.services.kie_drift`): one line per difference, then "no drift" or a count; exit 0
+with no drift, 1 with drift (or a part that could not be checked), 2 without a Kie key. It never
+changes a price or a model: the admin decides in Settings.
 """
 
 from __future__ import annotations
@@ -9,9 +14,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from trt_local.config import ConfigError, Settings, load_settings, redact_token
 from trt_local.paths import Paths
+
+if TYPE_CHECKING:
+    import httpx
+
+    from trt_local.services.kie_drift import DriftReport
+
+NO_KIE_KEY = (
+    "KIE_API_KEY is not set: the drift check asks Kie with your key; export it from "
+    "kie.ai/api-key or run `trt setup`"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +39,15 @@ class Check:
     warning: bool = False
 
 
-def run_doctor(paths: Paths, env: Mapping[str, str]) -> int:
+def run_doctor(
+    paths: Paths,
+    env: Mapping[str, str],
+    *,
+    kie: bool = False,
+    kie_transport: httpx.AsyncBaseTransport | None = None,
+) -> int:
+    if kie:
+        return run_kie_drift(paths, env, transport=kie_transport)
     try:
         settings = load_settings(paths, env)
     except ConfigError as exc:
@@ -111,3 +135,65 @@ async def _telegram(settings: Settings) -> Check:
     except TelegramError as exc:
         return Check("telegram", False, f"getMe failed: {type(exc).__name__}")
     return Check("telegram", True, f"getMe answered @{me.username}")
+
+
+def run_kie_drift(
+    paths: Paths, env: Mapping[str, str], *, transport: httpx.AsyncBaseTransport | None = None
+) -> int:
+    """``trt doctor --kie``: the enabled models against Kie's catalog (or a probe per family)."""
+    try:
+        settings = load_settings(paths, env, require_token=False)
+    except ConfigError as exc:
+        print(f"FAIL config: {exc}")
+        return 2
+    if not settings.kie_api_key and not settings.sandbox:
+        print(f"FAIL config: {NO_KIE_KEY}")
+        return 2
+    from trt_local.storage.access import StorageUnavailable, check_writable
+
+    try:
+        check_writable(settings.paths.data_dir, settings.paths.database)
+    except StorageUnavailable as exc:
+        print(f"FAIL database: {exc}")
+        return 2
+    report = asyncio.run(_kie_drift(settings, transport))
+    for note in report.notes:
+        print(f"note {note}")
+    for line in report.differences:
+        print(line)
+    for problem in report.problems:
+        print(f"FAIL {problem}")
+    print(report.summary() if report.clean else f"{report.summary()} (decide in Settings)")
+    return 0 if report.clean else 1
+
+
+async def _kie_drift(settings: Settings, transport: httpx.AsyncBaseTransport | None) -> DriftReport:
+    import time
+
+    from trt_local.core.catalog import default_catalog
+    from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
+    from trt_local.kie.catalog_api import CatalogAPI
+    from trt_local.services.kie_drift import STATE_KEY, check_drift
+    from trt_local.services.runtime_settings import RuntimeSettings
+    from trt_local.storage.bot_state import BotStateRepo
+    from trt_local.storage.db import Database
+
+    if transport is None and settings.sandbox:
+        transport = KieSandbox()
+    db = await Database.open(settings.paths.database)
+    try:
+        # The admin's on/off choices live in the database: the enabled models are those.
+        runtime = await RuntimeSettings.open(db, default_catalog())
+        async with KieClient(
+            settings.kie_api_key or "sandbox-key",
+            api_base=settings.kie_api_base,
+            upload_base=settings.kie_upload_base,
+            transport=transport,
+        ) as client:
+            api = CatalogAPI(client, limiter=SlidingWindowLimiter(1, 1.0))
+            report = await check_drift(api, runtime.catalog().enabled_models(), now=time.time())
+        # The dashboard shows this one until its own hourly check.
+        await BotStateRepo(db).put(STATE_KEY, report.to_json())
+    finally:
+        await db.close()
+    return report

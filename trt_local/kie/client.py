@@ -27,6 +27,7 @@ from trt_local.kie.errors import (
     KieProtocolError,
     KieTransportError,
 )
+from trt_local.kie.families import HttpCall
 from trt_local.kie.families import family as family_named
 from trt_local.kie.limits import (
     CREATE_WINDOW_SECONDS,
@@ -209,6 +210,16 @@ class KieClient:
             return parse_credits(await self._call(self._api, "GET", CREDIT_PATH))
 
         return await self._retry_idempotent("credit", attempt)
+
+    async def send_once(self, call: HttpCall) -> Any:
+        """One read-only request outside the generation flow (catalog, price, status probe).
+
+        No retry and no shared rate budget: the caller keeps its own (Kie allows the catalog
+        endpoints 1 request/s together, §12). Returns the envelope's ``data`` or raises.
+        """
+        return await self._call(
+            self._api, call.method, call.path, json=call.json, params=call.params or None
+        )
 
     async def download_url(self, url: str) -> str:
         """A signed, 20-minute link for a Kie result URL that refuses direct downloads (§6.2)."""

@@ -7,6 +7,9 @@ the result files it renders (``https://sandbox.kie.invalid/files/<task>/<n>.<ext
 ``files_base`` given: :mod:`trt_local.kie.sandbox_server` points it at itself) and the files
 uploaded to it. Time comes from an injected clock; nothing sleeps.
 
+It also answers Kie's catalog and price endpoints with the packaged catalog (``catalog``:
+:mod:`trt_local.kie.sandbox_catalog`, with its own switches for a model gone or repriced).
+
 Tests steer it with switches: ``fail_next`` (one error answer for an operation), ``fail_tasks`` and
 ``hang_tasks`` (how new tasks end), ``oversize_results`` (new tasks' files are huge),
 ``connect_error_next`` (request provably not sent) and ``drop_response_next`` (processed, then the
@@ -34,12 +37,15 @@ from trt_local.kie.sandbox_account import (
     append_capped,
     task_of_file,
 )
+from trt_local.kie.sandbox_catalog import SandboxCatalog, is_catalog_path, price_model
 from trt_local.kie.sandbox_http import SandboxReject, envelope
 from trt_local.kie.sandbox_media import OutputKind
 from trt_local.kie.sandbox_media import output_kind_for as default_output_kind
 from trt_local.kie.sandbox_tasks import Outcome
 
-Operation = Literal["create", "record", "upload", "credit", "download_url", "download"]
+Operation = Literal[
+    "create", "record", "upload", "credit", "download_url", "download", "catalog", "price"
+]
 OPERATIONS: frozenset[str] = frozenset(get_args(Operation))
 FILES_BASE = "https://sandbox.kie.invalid"
 
@@ -79,6 +85,10 @@ def _operation(request: httpx.Request) -> Operation | None:
     method, path = request.method, request.url.path
     if method == "GET" and path.startswith(("/files/", "/uploads/")):
         return "download"
+    if method == "GET" and is_catalog_path(path):
+        return "catalog"
+    if method == "GET" and price_model(path) is not None:
+        return "price"
     family_route = sandbox_families.route(method, path)
     if family_route is not None:
         return "create" if family_route[0] == "create" else "record"
@@ -127,6 +137,7 @@ class KieSandbox(httpx.AsyncBaseTransport):
             next_outcome=self._next_outcome,
             files_base=files_base.rstrip("/"),
         )
+        self.catalog = SandboxCatalog()  # Kie's catalog and price endpoints (§12)
         self.requests: list[SandboxRequest] = []
         self._faults: dict[str, deque[_Fault]] = {name: deque() for name in OPERATIONS}
         self._connect_errors: deque[str | None] = deque()
@@ -312,6 +323,8 @@ class KieSandbox(httpx.AsyncBaseTransport):
             "download_url": account.download_url,
             "upload": account.upload,
             "download": account.serve,
+            "catalog": self.catalog.listing,
+            "price": self.catalog.price,
         }
         return handlers[operation](request, content)
 
