@@ -1,0 +1,116 @@
+"""The drift check against the sandbox's catalog: no drift on the packaged catalog, a gone and a
+repriced model both listed (and left alone), a probe per family when the catalog endpoint is
+missing or unreadable, and a watch that asks Kie at most once an hour."""
+
+from __future__ import annotations
+
+from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
+from trt_local.kie.catalog_api import CatalogAPI
+from trt_local.services.kie_drift import KieDriftWatch, check_drift
+from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.storage.bot_state import BotStateRepo
+from trt_local.storage.db import Database
+
+from .helpers import FakeClock
+
+
+def _api(kie: KieClient, clock: FakeClock) -> CatalogAPI:
+    return CatalogAPI(kie, limiter=SlidingWindowLimiter(1, 1.0, clock=clock, sleep=clock.sleep))
+
+
+def _asked(sandbox: KieSandbox) -> list[str]:
+    return [r.url.split("/api/v1/", 1)[-1] for r in sandbox.requests]
+
+
+async def test_the_packaged_catalog_shows_no_drift(
+    settings: RuntimeSettings, kie: KieClient, sandbox: KieSandbox, clock: FakeClock
+) -> None:
+    enabled = settings.catalog().enabled_models()
+
+    report = await check_drift(_api(kie, clock), enabled, now=clock())
+
+    assert report.clean and report.summary() == "no drift"
+    assert report.differences == report.notes == ()
+    # Dedicated families' names are not Market catalog names: the sandbox lists them anyway.
+    assert _asked(sandbox) == ["models"]
+
+
+async def test_a_gone_and_a_repriced_model_are_listed_and_left_alone(
+    settings: RuntimeSettings, kie: KieClient, sandbox: KieSandbox, clock: FakeClock
+) -> None:
+    sandbox.catalog.drop("z-image")
+    sandbox.catalog.reprice("kling-2.6/text-to-video", 55, 130)
+    prices_before = settings.prices
+
+    report = await check_drift(_api(kie, clock), settings.catalog().enabled_models(), now=0)
+
+    assert report.differences == (
+        "model z-image: Kie no longer lists it",
+        "model kling-2.6/text-to-video: price 55/110/220 → 55/130 credits (Kie), ours 55/110/220",
+    )
+    assert report.summary() == "2 differences"
+    # It only reports: the model stays on and no price moved.
+    await settings.reload()
+    assert settings.catalog().get("z-image").enabled  # type: ignore[union-attr]
+    assert settings.prices == prices_before
+
+
+async def test_without_a_catalog_endpoint_each_family_is_probed(
+    settings: RuntimeSettings, kie: KieClient, sandbox: KieSandbox, clock: FakeClock
+) -> None:
+    sandbox.catalog.missing()
+    enabled = settings.catalog().enabled_models()
+
+    report = await check_drift(_api(kie, clock), enabled, now=clock())
+
+    assert report.clean
+    assert report.notes == ("Kie's catalog endpoint answered 404; probed each family instead",)
+    probes = [r for r in _asked(sandbox) if r != "models"]
+    assert probes == ["jobs/recordInfo"]  # one free status call for the one family on
+    assert not sandbox.created  # never a createTask
+
+
+async def test_a_feature_disabled_family_lists_each_of_its_models(
+    settings: RuntimeSettings, kie: KieClient, sandbox: KieSandbox, clock: FakeClock
+) -> None:
+    sandbox.catalog.garble()
+    sandbox.fail_next("record", 505)
+    enabled = settings.catalog().enabled_models()
+
+    report = await check_drift(_api(kie, clock), enabled, now=clock())
+
+    assert report.notes == (
+        "Kie's catalog endpoint did not answer in a known shape; probed each family instead",
+    )
+    assert report.differences == tuple(
+        f"model {model.id}: Kie answers 505 feature disabled" for model in enabled
+    )
+    assert "model z-image: Kie answers 505 feature disabled" in report.differences
+
+
+async def test_the_watch_asks_kie_at_most_hourly_and_remembers_across_a_restart(
+    db: Database,
+    settings: RuntimeSettings,
+    kie: KieClient,
+    sandbox: KieSandbox,
+    clock: FakeClock,
+) -> None:
+    def watch() -> KieDriftWatch:
+        return KieDriftWatch(_api(kie, clock), settings, BotStateRepo(db), clock=clock)
+
+    first = await watch().refresh()
+    assert first.clean and _asked(sandbox) == ["models"]
+
+    sandbox.catalog.drop("z-image")
+    clock.advance(59 * 60)
+    restarted = watch()
+    assert await restarted.last() == first
+    assert await restarted.refresh() == first  # younger than an hour: Kie is not asked
+    assert _asked(sandbox) == ["models"]
+
+    clock.advance(2 * 60)
+    later = await restarted.refresh()
+    assert _asked(sandbox) == ["models", "models"]
+    assert later.differences == ("model z-image: Kie no longer lists it",)
+    assert later.checked_at == clock()
+    assert restarted.report == later
