@@ -29,7 +29,8 @@ from trt_local.bot.stars_refunds import TelegramStarsRefunds
 from trt_local.bot.transfer_notifier import TelegramTransferNotifier
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
-from trt_local.kie import KieClient, KieSandbox
+from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
+from trt_local.kie.catalog_api import CatalogAPI
 from trt_local.logs import RedactingFormatter
 from trt_local.services.account import AccountService
 from trt_local.services.admin import AdminService
@@ -41,6 +42,7 @@ from trt_local.services.engine import Engine
 from trt_local.services.errors import ErrorLog
 from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
+from trt_local.services.kie_drift import KieDriftWatch
 from trt_local.services.media import MediaService
 from trt_local.services.pending_input import PendingInput
 from trt_local.services.promo import PromoService
@@ -161,6 +163,7 @@ class TrtApp:
         await self.services.engine.start()  # resumes unfinished jobs
         self.services.transfer_watch.start()  # sends what a stop kept from going out
         self.services.credit_watch.start()
+        self.services.kie_drift.start()  # reports only: prices and models stay the admin's
         await self.services.broadcasts.start()  # resumes a broadcast a stop interrupted
         await self.application.replay_pending()
         assert self.application.updater is not None
@@ -271,6 +274,13 @@ class TrtApp:
             errors=errors,
             exports=Exporter(db, runtime),
             credit_watch=credit_watch,
+            # Kie allows its catalog endpoints 1 request/s together (API.md §12).
+            kie_drift=KieDriftWatch(
+                CatalogAPI(self.kie, limiter=SlidingWindowLimiter(1, 1.0)),
+                runtime,
+                BotStateRepo(db),
+                clock=clock,
+            ),
             broadcasts=BroadcastService(
                 db, TelegramBroadcasts(self._bot, language_of=language_of), clock=clock
             ),
@@ -349,6 +359,7 @@ class TrtApp:
         if self.services is not None:
             await self.services.transfer_watch.stop()  # messages still owed go out next start
             await self.services.credit_watch.stop()
+            await self.services.kie_drift.stop()
             # Before the bot shuts down: copies in flight finish and are marked.
             await self.services.broadcasts.stop()  # the broadcast resumes on the next start
             await self.services.engine.stop()  # unfinished jobs resume on the next start

@@ -4,9 +4,16 @@ missing or unreadable, and a watch that asks Kie at most once an hour."""
 
 from __future__ import annotations
 
+import asyncio
+
 from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
 from trt_local.kie.catalog_api import CatalogAPI
-from trt_local.services.kie_drift import KieDriftWatch, check_drift
+from trt_local.services.kie_drift import (
+    CHECK_EVERY_S,
+    FIRST_CHECK_AFTER_S,
+    KieDriftWatch,
+    check_drift,
+)
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.bot_state import BotStateRepo
 from trt_local.storage.db import Database
@@ -114,3 +121,50 @@ async def test_the_watch_asks_kie_at_most_hourly_and_remembers_across_a_restart(
     assert later.differences == ("model z-image: Kie no longer lists it",)
     assert later.checked_at == clock()
     assert restarted.report == later
+
+
+class Ticks:
+    """A sleep that moves the fake clock and then waits until the test releases it."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.asked: list[float] = []
+        self._go = asyncio.Semaphore(0)
+        self.waiting = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        self.waiting.set()
+        await self._go.acquire()
+        self.clock.advance(seconds)
+
+    async def tick(self) -> None:
+        self.waiting.clear()
+        self._go.release()
+        await self.waiting.wait()
+
+
+async def test_the_background_watch_checks_after_start_then_hourly(
+    db: Database,
+    settings: RuntimeSettings,
+    kie: KieClient,
+    sandbox: KieSandbox,
+    clock: FakeClock,
+) -> None:
+    ticks = Ticks(clock)
+    watch = KieDriftWatch(
+        _api(kie, clock), settings, BotStateRepo(db), clock=clock, sleep=ticks.sleep
+    )
+    watch.start()
+    try:
+        await ticks.waiting.wait()  # nothing is asked at start
+        assert ticks.asked == [FIRST_CHECK_AFTER_S] and _asked(sandbox) == []
+        await ticks.tick()
+        assert watch.report is not None and watch.report.clean
+        sandbox.catalog.drop("z-image")
+        await ticks.tick()
+        assert watch.report.differences == ("model z-image: Kie no longer lists it",)
+        assert ticks.asked == [FIRST_CHECK_AFTER_S, CHECK_EVERY_S, CHECK_EVERY_S]
+        assert _asked(sandbox) == ["models", "models"]
+    finally:
+        await watch.stop()

@@ -16,6 +16,7 @@ from trt_local.services.engine import Engine
 from trt_local.services.errors import ErrorLog
 from trt_local.services.exports import Exporter
 from trt_local.services.generation import GenerationService
+from trt_local.services.kie_drift import KieDriftWatch
 from trt_local.services.media import MediaService
 from trt_local.services.pending_input import PendingInput
 from trt_local.services.promo import PromoService
@@ -51,6 +52,7 @@ class Services:
     errors: ErrorLog
     exports: Exporter
     credit_watch: CreditWatch
+    kie_drift: KieDriftWatch
     broadcasts: BroadcastService
     clock: Callable[[], float]
     # Features with per-user in-progress state (the wizard) register how to drop it here.

@@ -4,12 +4,17 @@ Every keystroke re-validates the form with the same rules the service applies
 (``PriceSettings.validate`` and the cap limits) and shows what a sample model would cost, so a
 bad value is visible before saving. Saving goes through ``RuntimeSettings``; the next quote, in
 the bot as here, uses the new values without a restart. Models switch on and off at once.
+
+Above the models, the newest drift check (``services.kie_drift``, refreshed at most hourly by the
+app): when Kie no longer lists a model or charges other credits, the difference is listed here and
+the admin decides; nothing changes by itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
@@ -24,6 +29,7 @@ from trt_local.core.categories import CATEGORIES
 from trt_local.core.model_spec import Catalog, ModelSpec
 from trt_local.core.money import CURRENCY_SYMBOLS
 from trt_local.core.pricing import MAX_FREE_PER_DAY, PriceSettings, quote
+from trt_local.services.kie_drift import DriftReport
 from trt_local.services.registry import Services
 from trt_local.services.runtime_settings import MAX_CAP, SettingsError
 from tui.context import DashboardContext
@@ -34,6 +40,20 @@ from tui.widgets.status_line import StatusLine
 FIELDS = ("rate", "markup", "free", "cap")
 # Which form field a PriceSettings.validate() sentence is about.
 _PROBLEM_FIELDS = (("markup", "markup"), ("rub_per_usd", "rate"), ("free_per_day", "free"))
+
+
+def drift_text(report: DriftReport | None, now: float) -> str:
+    """ "Kie catalog: checked 14:05, 2 differences", then one line per difference."""
+    if report is None:
+        return "Kie catalog: not checked yet (the bot checks within minutes of starting)"
+    at = datetime.fromtimestamp(report.checked_at)
+    same_day = at.date() == datetime.fromtimestamp(now).date()
+    when = at.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+    lines = [f"Kie catalog: checked {when}, {report.summary()}"]
+    lines += [f"  {line}" for line in (*report.differences, *report.problems)]
+    if not report.clean:
+        lines.append("  Kie's word only: adjust the markup above or switch a model off below if you agree.")
+    return "\n".join(lines)
 
 
 def sample_model(catalog: Catalog) -> ModelSpec | None:
@@ -87,6 +107,7 @@ class SettingsScreen(LiveScreen):
     SettingsScreen .problem { color: $error; height: auto; }
     SettingsScreen #preview { height: auto; margin-top: 1; }
     SettingsScreen #models { height: 1fr; }
+    SettingsScreen #drift { height: auto; margin-bottom: 1; }
     SettingsScreen Horizontal.buttons { height: auto; margin-top: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "save", "Save prices")]
@@ -123,6 +144,7 @@ class SettingsScreen(LiveScreen):
                 with Horizontal(classes="buttons"):
                     yield Button("Save (ctrl+s)", id="save", variant="primary")
             with Vertical(id="models-box"):
+                yield Static(drift_text(None, 0), id="drift", markup=False)
                 yield Label("Models users can choose (space switches; saved at once)")
                 yield SelectionList[str](id="models")
         yield Footer()
@@ -139,6 +161,8 @@ class SettingsScreen(LiveScreen):
             self.query_one("#free", Input).value = str(prices.free_per_day)
             self.query_one("#cap", Input).value = str(services.settings.per_user_job_cap)
         self._show_models(services.settings.catalog())
+        report = await services.kie_drift.last()
+        self.query_one("#drift", Static).update(drift_text(report, services.clock()))
         self.validate_form()
 
     def _show_models(self, catalog: Catalog) -> None:
