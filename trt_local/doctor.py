@@ -166,7 +166,7 @@ def run_kie_drift(
         print(line)
     for problem in report.problems:
         print(f"FAIL {problem}")
-    print(report.summary() if report.clean else f"{report.summary()} (decide in Settings)")
+    print(f"{report.summary()} (decide in Settings)" if report.differences else report.summary())
     return 0 if report.clean else 1
 
 

@@ -76,7 +76,7 @@ async def test_an_error_naming_the_key_does_not_print_it(
     assert code == 1
     assert lines[0].startswith("note Kie's catalog endpoint failed (Kie API error 401")
     assert lines[1].startswith("FAIL family jobs: the status probe failed (Kie API error 401")
-    assert lines[-1] == "no drift; 1 part not checked (decide in Settings)"
+    assert lines[-1] == "no drift; 1 part not checked"
 
 
 async def test_a_missing_key_is_a_configuration_error(tmp_path: Path) -> None:

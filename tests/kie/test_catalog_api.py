@@ -55,8 +55,10 @@ async def test_the_catalog_is_read_in_each_known_spelling(
 ) -> None:
     script = Scripted(envelope(data))
 
-    listing = await _api(make_client, script, clock).models()
+    answer = await _api(make_client, script, clock).models()
 
+    listing = answer.listings
+    assert answer.complete
     assert listing["z-image"].credits == {Decimal("0.8")}
     assert listing["kling-2.6/text-to-video"].credits == {Decimal(55), Decimal(110)}
     assert script.requests[0].url.path == "/api/v1/models"
@@ -133,3 +135,14 @@ async def test_the_calls_share_one_request_per_second(
         await api.probe("jobs")
 
     assert [b - a for a, b in itertools.pairwise(sent)] == [1.0, 1.0]
+
+
+async def test_a_paged_answer_is_marked_incomplete(
+    make_client: MakeClient, clock: FakeClock
+) -> None:
+    script = Scripted(envelope({"models": [{"model": "z-image"}], "total": 140}))
+
+    answer = await _api(make_client, script, clock).models()
+
+    assert not answer.complete
+    assert answer.listings["z-image"].credits == frozenset()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
+
 from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
 from trt_local.kie.catalog_api import CatalogAPI
 from trt_local.services.kie_drift import (
@@ -168,3 +170,38 @@ async def test_the_background_watch_checks_after_start_then_hourly(
         assert _asked(sandbox) == ["models", "models"]
     finally:
         await watch.stop()
+
+
+async def test_one_page_of_the_catalog_and_the_price_endpoint(
+    settings: RuntimeSettings, clock: FakeClock
+) -> None:
+    """A paged answer without prices: the price endpoint is asked for a listed model, and a
+    model not on the page is probed rather than called gone."""
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path == "/api/v1/models":
+            page = {"list": [{"model": "grok-imagine/text-to-video"}], "total": 120}
+            return httpx.Response(200, json={"code": 200, "msg": "success", "data": page})
+        if request.url.path.endswith("/price"):
+            data = {"pricingDesc": "25 credits per video"}
+            return httpx.Response(200, json={"code": 200, "msg": "success", "data": data})
+        return httpx.Response(200, json={"code": 404, "msg": "Task not found", "data": None})
+
+    catalog = settings.catalog()
+    models = [catalog.get("z-image"), catalog.get("grok-imagine/text-to-video")]
+    async with KieClient("sk-test", transport=httpx.MockTransport(answer)) as kie:
+        report = await check_drift(_api(kie, clock), [m for m in models if m], now=clock())
+
+    assert report.differences == (
+        "model grok-imagine/text-to-video: price 20 → 25 credits (Kie), ours 20",
+    )
+    assert report.notes == (
+        "Kie's catalog answered one page only; models not on it were probed instead",
+    )
+    assert asked == [
+        "/api/v1/models",
+        "/api/v1/models/grok-imagine/text-to-video/price",
+        "/api/v1/jobs/recordInfo",
+    ]

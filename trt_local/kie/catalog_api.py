@@ -39,6 +39,7 @@ MODELS_PATH = "/api/v1/models"
 PROBE_TASK_ID = "trt-drift-probe-0000000000"  # no Kie task id looks like this
 
 _LIST_KEYS = ("models", "list", "records", "items", "rows", "data")
+_TOTAL_KEYS = ("total", "totalCount", "total_count")
 _NAME_KEYS = ("model", "modelName", "model_name", "name", "id", "modelId")
 _PRICE_KEYS = ("credits", "creditPrice", "credit_price", "price", "unitPrice", "credit", "cost")
 _DESC_KEYS = ("pricingDesc", "pricing_desc", "priceDesc", "pricing")
@@ -55,6 +56,15 @@ class KieListing:
 
     model: str
     credits: frozenset[Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class KieModels:
+    """The catalog answer: listings by model name; ``complete`` False when Kie says it holds more
+    than it sent (a paged answer), so a model not in ``listings`` may still be there."""
+
+    listings: dict[str, KieListing]
+    complete: bool = True
 
 
 class ProbeResult(StrEnum):
@@ -79,8 +89,8 @@ class CatalogAPI:
         await self._limiter.acquire()
         return await self._client.send_once(call)
 
-    async def models(self) -> dict[str, KieListing]:
-        """Every model Kie lists, by name; raises ``KieError`` (404: no such endpoint)."""
+    async def models(self) -> KieModels:
+        """The models Kie lists, by name; raises ``KieError`` (404: no such endpoint)."""
         return parse_models(await self._send(HttpCall("GET", MODELS_PATH)))
 
     async def price(self, model: str) -> frozenset[Decimal]:
@@ -112,7 +122,7 @@ def registered_families() -> frozenset[str]:
     return family_names()
 
 
-def parse_models(data: object) -> dict[str, KieListing]:
+def parse_models(data: object) -> KieModels:
     """The catalog answer's ``data`` as listings by model name, or ``CatalogShapeError``."""
     items = _items(data)
     listings: dict[str, KieListing] = {}
@@ -127,7 +137,18 @@ def parse_models(data: object) -> dict[str, KieListing]:
         listings[name.strip()] = KieListing(name.strip(), _credits_of(item))
     if items and not listings:
         raise CatalogShapeError("no model in the catalog answer carries a name")
-    return listings
+    return KieModels(listings, complete=_total(data) <= len(items))
+
+
+def _total(data: object) -> int:
+    """How many models a paged answer says exist (0 when it does not say)."""
+    if not isinstance(data, Mapping):
+        return 0
+    for key in _TOTAL_KEYS:
+        value = data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return 0
 
 
 def _items(data: object) -> list[Any]:

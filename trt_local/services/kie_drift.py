@@ -23,6 +23,7 @@ from trt_local.kie.catalog_api import (
     CatalogAPI,
     CatalogShapeError,
     KieListing,
+    KieModels,
     ProbeResult,
     registered_families,
 )
@@ -106,9 +107,9 @@ async def check_drift(api: CatalogAPI, models: Sequence[ModelSpec], *, now: floa
     differences: list[str] = []
     notes: list[str] = []
     problems: list[str] = []
-    listing: dict[str, KieListing] | None = None
+    answer: KieModels | None = None
     try:
-        listing = await api.models()
+        answer = await api.models()
     except NotFoundError:
         notes.append("Kie's catalog endpoint answered 404; probed each family instead")
     except CatalogShapeError:
@@ -118,13 +119,18 @@ async def check_drift(api: CatalogAPI, models: Sequence[ModelSpec], *, now: floa
     except KieError as exc:
         notes.append(f"Kie's catalog endpoint failed ({exc}); probed each family instead")
     to_probe: list[ModelSpec] = []
-    if listing is None:
+    if answer is None:
         to_probe = list(models)
     else:
+        if not answer.complete:
+            notes.append(
+                "Kie's catalog answered one page only; models not on it were probed instead"
+            )
         for model in models:
-            entry = listing.get(model.id)
-            if entry is None and model.endpoint != MARKET:
-                # A dedicated family's model name need not be a Market catalog name.
+            entry = answer.listings.get(model.id)
+            if entry is None and (model.endpoint != MARKET or not answer.complete):
+                # A dedicated family's model name need not be a Market catalog name, and a
+                # model missing from one page may be on the next.
                 to_probe.append(model)
             elif entry is None:
                 differences.append(f"model {model.id}: Kie no longer lists it")
