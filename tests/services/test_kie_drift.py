@@ -205,3 +205,21 @@ async def test_one_page_of_the_catalog_and_the_price_endpoint(
         "/api/v1/models/grok-imagine/text-to-video/price",
         "/api/v1/jobs/recordInfo",
     ]
+
+
+async def test_a_model_kie_names_no_price_for_is_noted_not_counted(
+    settings: RuntimeSettings, clock: FakeClock
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        data: object = {"model": "z-image", "taskType": "text-to-image"}
+        if request.url.path == "/api/v1/models":
+            data = [data]
+        return httpx.Response(200, json={"code": 200, "msg": "success", "data": data})
+
+    z_image = settings.catalog().get("z-image")
+    assert z_image is not None
+    async with KieClient("sk-test", transport=httpx.MockTransport(answer)) as kie:
+        report = await check_drift(_api(kie, clock), [z_image], now=clock())
+
+    assert report.clean
+    assert report.notes == ("Kie named no price for 1 model(s): z-image",)

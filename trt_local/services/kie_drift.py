@@ -119,6 +119,7 @@ async def check_drift(api: CatalogAPI, models: Sequence[ModelSpec], *, now: floa
     except KieError as exc:
         notes.append(f"Kie's catalog endpoint failed ({exc}); probed each family instead")
     to_probe: list[ModelSpec] = []
+    unpriced: list[str] = []
     if answer is None:
         to_probe = list(models)
     else:
@@ -135,15 +136,22 @@ async def check_drift(api: CatalogAPI, models: Sequence[ModelSpec], *, now: floa
             elif entry is None:
                 differences.append(f"model {model.id}: Kie no longer lists it")
             else:
-                line = await _price_difference(api, model, entry, problems)
+                line = await _price_difference(api, model, entry, problems, unpriced)
                 if line:
                     differences.append(line)
+    if unpriced:
+        shown = ", ".join(unpriced[:5]) + (", …" if len(unpriced) > 5 else "")
+        notes.append(f"Kie named no price for {len(unpriced)} model(s): {shown}")
     await _probe(api, to_probe, differences, notes, problems)
     return DriftReport(now, tuple(differences), tuple(notes), tuple(problems))
 
 
 async def _price_difference(
-    api: CatalogAPI, model: ModelSpec, entry: KieListing, problems: list[str]
+    api: CatalogAPI,
+    model: ModelSpec,
+    entry: KieListing,
+    problems: list[str],
+    unpriced: list[str],
 ) -> str:
     kie = entry.credits
     if not kie:
@@ -153,6 +161,8 @@ async def _price_difference(
             problems.append(f"model {model.id}: Kie gave no price ({exc})")
             return ""
     ours = our_credits(model)
+    if not kie:
+        unpriced.append(model.id)
     if not kie or kie <= ours:
         return ""
     return (
