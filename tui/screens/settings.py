@@ -52,7 +52,7 @@ def drift_text(report: DriftReport | None, now: float) -> str:
     lines = [f"Kie catalog: checked {when}, {report.summary()}"]
     lines += [f"  {line}" for line in (*report.differences, *report.problems)]
     if not report.clean:
-        lines.append("  Kie's word only: adjust the markup above or switch a model off below if you agree.")
+        lines.append("  Kie's word only: adjust the markup or switch a model off if you agree.")
     return "\n".join(lines)
 
 
