@@ -1,7 +1,8 @@
 """Records for the model catalog: one :class:`ModelSpec` per model, and the :class:`Catalog`.
 
-A model is *supported* when this release can run it (only the Market ``jobs`` endpoint for now) and
-*enabled* when users may pick it. Enabled is never true for an unsupported model, whatever the
+A model is *supported* when this release can run its API family (``SUPPORTED_ENDPOINTS``: the
+Market ``jobs`` endpoint and the dedicated families implemented so far) and *enabled* when users
+may pick it. Enabled is never true for an unsupported model, whatever the
 catalog file or an admin override says.
 """
 
@@ -20,7 +21,7 @@ from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
 from trt_local.core.scalars import Scalar
 
-SUPPORTED_ENDPOINTS = frozenset({"jobs"})
+SUPPORTED_ENDPOINTS = frozenset({"jobs", "suno"})
 LISTED = "listed"
 
 
