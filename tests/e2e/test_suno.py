@@ -21,6 +21,7 @@ from trt_local.emulator import ChatMessage, EmulatedUser, TelegramEmulator
 from trt_local.kie import KieSandbox
 from trt_local.kie.sandbox_suno import cover
 
+CUSTOM = {"customMode": True}  # Kie: style and title are required in custom mode
 SUNO = {
     "id": "V5",
     "title": "Suno V5 (music)",
@@ -30,8 +31,8 @@ SUNO = {
         {"name": "prompt", "type": "string", "required": True, "max_length": 500},
         {"name": "customMode", "type": "bool", "required": True, "default": False},
         {"name": "instrumental", "type": "bool", "required": True, "default": False},
-        {"name": "style", "type": "string", "required": False, "max_length": 1000},
-        {"name": "title", "type": "string", "required": False, "max_length": 80},
+        {"name": "style", "type": "string", "max_length": 1000, "required_when": CUSTOM},
+        {"name": "title", "type": "string", "max_length": 80, "required_when": CUSTOM},
     ],
     "output": "audio",
     "pricing": {"unit": "run", "base_credits": 12, "by": [], "per": None, "confidence": "high"},
@@ -124,6 +125,43 @@ async def test_simple_mode_delivers_two_tracks_with_title_and_cover(
         },
     )
     assert ledger(tmp_path / "trt.db", 4101) == [("topup", 10000), ("charge", -PRICE)]
+
+
+async def test_custom_mode_asks_style_and_title_and_delivers_two_tracks_named_so(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    clock, sandbox = JumpClock(), KieSandbox(speed=0)
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox) as app:
+        cid = await paid_user(emu, clock, 4103, "Cid")
+        await cid.open_model("Audio and voice", "Suno V5")
+        await cid.send("[Verse] Rain on the window, slow and grey")
+        await cid.press("Yes")
+        await cid.wait("Instrumental")
+        await cid.press("No")
+        style = await cid.wait("Send the style")
+        # Custom mode needs it: no way past it without an answer.
+        assert not any(b.startswith(("Skip", "Default")) for b in style.button_texts)
+        await cid.send("lo-fi, piano")
+        await cid.wait("Send the title")
+        await cid.send("Window Rain")
+        screen = await cid.wait_button("✅ Confirm")
+        assert "• title: Window Rain" in screen.content
+        await cid.confirm()
+        await cid.wait("queued")
+        clock.jump(5)
+        app.services.engine.wake()
+        messages = await tracks(cid.user, 2)
+        await cid.wait("done!")
+    assert_two_tracks(emu, messages, "Window Rain")
+    [created] = sandbox.created
+    assert created.input == {
+        "prompt": "[Verse] Rain on the window, slow and grey",
+        "customMode": True,
+        "instrumental": False,
+        "style": "lo-fi, piano",
+        "title": "Window Rain",
+        "model": "V5",
+    }
 
 
 async def test_a_sensitive_word_refusal_is_told_as_such_and_refunded(
