@@ -195,6 +195,18 @@ async def test_failure_statuses_carry_error_code_and_message(
     assert not info.content_rejected
 
 
+async def test_a_callback_exception_with_tracks_still_delivers_them(
+    make_client: MakeClient,
+) -> None:
+    # The bot's callback URL is never served: a failed callback must not cost the user the songs.
+    data = record(
+        "CALLBACK_EXCEPTION", {"sunoData": camel_tracks()}, errorCode=500, errorMessage="cb"
+    )
+    info, _ = await poll(make_client, data)
+
+    assert info.is_success and info.result_urls == MP3
+
+
 async def test_failure_message_may_sit_in_the_response(make_client: MakeClient) -> None:
     data = record("GENERATE_AUDIO_FAILED", {"sunoData": [], "errorMessage": "生成失败"})
     info, _ = await poll(make_client, data)

@@ -10,7 +10,8 @@ none of its own.
 Status (``data.status``): PENDING, TEXT_SUCCESS (lyrics written) and FIRST_SUCCESS (one track of
 two done) are still running — the job waits for SUCCESS so every track is delivered together;
 CREATE_TASK_FAILED, GENERATE_AUDIO_FAILED, CALLBACK_EXCEPTION and SENSITIVE_WORD_ERROR are failures
-with ``errorCode``/``errorMessage``. Tracks come camelCase in ``data.response.sunoData[]``
+with ``errorCode``/``errorMessage`` — except a CALLBACK_EXCEPTION that carries tracks: the callback
+(never served here) failed, not the music, so the tracks are delivered. Tracks come camelCase in ``data.response.sunoData[]``
 (``audioUrl``, ``imageUrl``, ``title``, ``duration``); callbacks and the Market results spell them
 snake_case in ``data[]`` (``audio_url``, ``image_url``). Both spellings are read, and a Market
 ``recordInfo`` answer (``state`` + ``resultJson`` holding either list) is read too.
@@ -38,6 +39,7 @@ FAILED_STATUSES = frozenset(
     {"CREATE_TASK_FAILED", "GENERATE_AUDIO_FAILED", "CALLBACK_EXCEPTION", "SENSITIVE_WORD_ERROR"}
 )
 SENSITIVE = "SENSITIVE_WORD_ERROR"
+CALLBACK_EXCEPTION = "CALLBACK_EXCEPTION"
 # The wording the engine recognises as a content refusal (errors.is_content_rejection).
 SENSITIVE_MSG = "Content filtered due to sensitive words"
 
@@ -128,8 +130,10 @@ class Suno:
         task = str(info.get("taskId") or task_id)
         param = _json_object(info.get("param"))
         model = str(param.get("model") or "")
-        if status == "SUCCESS":
-            items = tracks_in(response) or tracks_in(info)
+        items = tracks_in(response) or tracks_in(info)
+        # CALLBACK_EXCEPTION says the callback failed — ours is never served — so tracks that
+        # are there were made and are delivered rather than refunded as a failure.
+        if status == "SUCCESS" or (status == CALLBACK_EXCEPTION and items):
             return TaskRecord(
                 task_id=task,
                 model=model,
