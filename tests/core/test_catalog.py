@@ -17,6 +17,7 @@ from trt_local.core import (
     category_by_key,
     load_catalog,
 )
+from trt_local.core.model_spec import SUPPORTED_ENDPOINTS
 
 
 def test_packaged_catalog_loads_without_problems(catalog: Catalog) -> None:
@@ -68,7 +69,7 @@ def test_default_enablement_rules(catalog: Catalog) -> None:
     assert sfx.supported and not sfx.enabled
     assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED,)
     for m in catalog.models:
-        assert m.enabled == (m.endpoint == "jobs" and not m.disabled_reasons())
+        assert m.enabled == (m.endpoint in SUPPORTED_ENDPOINTS and not m.disabled_reasons())
 
 
 def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:
@@ -77,18 +78,24 @@ def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:
     catalog = load_catalog([low, verified])
     assert not catalog.get("acme/painter").enabled  # type: ignore[union-attr]
     assert catalog.get("acme/verified").enabled  # type: ignore[union-attr]
-    unsupported = load_catalog([entry(endpoint="suno", enabled=True)])
+    unsupported = load_catalog([entry(endpoint="midjourney", enabled=True)])
     assert not unsupported.models[0].enabled
 
 
 def test_overrides_switch_models_but_never_enable_unsupported(catalog: Catalog) -> None:
     changed = catalog.with_overrides(
-        {"z-image": False, "topaz/image-upscale": True, "runway": True, "V5": True, "nope": True}
+        {
+            "z-image": False,
+            "topaz/image-upscale": True,
+            "runway": True,
+            "mj_txt2img": True,
+            "nope": True,
+        }
     )
     assert not model(changed, "z-image").enabled
     assert model(changed, "topaz/image-upscale").enabled
     assert not model(changed, "runway").enabled
-    assert not model(changed, "V5").enabled
+    assert not model(changed, "mj_txt2img").enabled
     # the original is untouched and overrides start from the defaults each time
     assert model(catalog, "z-image").enabled
     assert model(changed.with_overrides({}), "z-image").enabled

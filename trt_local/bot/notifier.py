@@ -6,7 +6,7 @@ being dropped, and never raises: the result is out by then, and a lost edit must
 send it again. What must reach its reader (that final edit, an admin alert) also waits out a
 RetryAfter the rate limiter gave up on, or a network error, a few times. Results go out one part
 at a time (the engine records each part before the next): photo/video/audio when Telegram accepts
-them as such, else a document, over 50 MB a link.
+them as such, else a document, over 50 MB a link; a track goes as audio with its title and cover.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ class TelegramNotifier:
         try:
             if len(files) > 1:
                 return await self._send_album(job.chat_id, files)
-            file_id = await self._send_one(job.chat_id, files[0], lang)
+            file_id = await self._send_one(job.chat_id, files[0], lang, performer=job.title)
             return [file_id] if file_id else []
         except RetryAfter as exc:  # still asked to wait after the rate limiter's own retries
             raise DeliveryError(str(exc), retry_after=retry_seconds(exc)) from None
@@ -272,7 +272,7 @@ class TelegramNotifier:
         messages = await self._bot.send_media_group(chat, media, rate_limit_args=DELIVERY)
         return [fid for fid in (_file_id(m) for m in messages) if fid]
 
-    async def _send_one(self, chat: int, file: ResultFile, lang: str) -> str:
+    async def _send_one(self, chat: int, file: ResultFile, lang: str, *, performer: str) -> str:
         bot = self._bot
         if file.text is not None:
             for start in range(0, max(1, len(file.text)), 4000):
@@ -303,9 +303,19 @@ class TelegramNotifier:
             )
         if file.kind is OutputKind.AUDIO:
             await bot.send_chat_action(chat, ChatAction.UPLOAD_VOICE, rate_limit_args=DELIVERY)
+            # A track shows its name, its length and its cover in the player (PTB send_audio:
+            # title, performer, duration, thumbnail — a JPEG the engine already checked).
+            named = bool(file.title)
             return _file_id(
                 await bot.send_audio(
-                    chat, file.content, filename=file.file_name, rate_limit_args=DELIVERY
+                    chat,
+                    file.content,
+                    filename=file.file_name,
+                    title=file.title or None,
+                    performer=performer if named else None,
+                    duration=round(file.duration_s) if file.duration_s else None,
+                    thumbnail=file.thumbnail,
+                    rate_limit_args=DELIVERY,
                 )
             )
         await bot.send_chat_action(chat, ChatAction.UPLOAD_DOCUMENT, rate_limit_args=DELIVERY)

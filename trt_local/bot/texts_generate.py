@@ -270,6 +270,12 @@ LABELS = {
         "upscale_factor": "увеличение",
         "rendering_speed": "скорость",
         "style": "стиль",
+        # Suno (API.md §5.2): the body's camelCase names.
+        "customMode": "свой режим (свой текст, стиль и название)",
+        "instrumental": "без вокала (инструментал)",
+        "title": "название",
+        "negativeTags": "каких стилей избегать",
+        "vocalGender": "голос (m — мужской, f — женский)",
         "seed": "seed",
         "mode": "режим",
     },
@@ -300,6 +306,12 @@ LABELS = {
         "upscale_factor": "upscale factor",
         "rendering_speed": "speed",
         "style": "style",
+        # Suno (API.md §5.2): the body's camelCase names.
+        "customMode": "custom mode (your own lyrics, style and title)",
+        "instrumental": "instrumental (no vocals)",
+        "title": "title",
+        "negativeTags": "styles to avoid",
+        "vocalGender": "voice (m — male, f — female)",
         "mode": "mode",
     },
 }

@@ -96,7 +96,7 @@ def step_keyboard(
         )
     if spec.type is InputType.IMAGE_URLS and draft.values.get(spec.name):
         rows.append([button(t(lang, "btn.done"), "done", draft.nonce, idx)])
-    if not spec.required:
+    if not model.requires(spec, draft.values):
         caption = (
             t(lang, "btn.default", value=show_value(lang, spec, spec.default))
             if spec.default is not None

@@ -22,7 +22,8 @@ from trt_local.core.catalog_fields import (
     req_str,
 )
 from trt_local.core.categories import Category, category_by_id
-from trt_local.core.inputs import InputSpec, parse_input_spec
+from trt_local.core.errors import InputError
+from trt_local.core.inputs import InputSpec, check_value, parse_input_spec
 from trt_local.core.jobs import OutputKind
 from trt_local.core.model_spec import (
     LISTED,
@@ -162,6 +163,20 @@ def _parse_inputs(raw: object) -> tuple[InputSpec, ...]:
         if any(seen.name == spec.name for seen in specs):
             raise EntryError(f"input '{spec.name}' is defined twice")
         specs.append(spec)
+    by_name = {spec.name: spec for spec in specs}
+    for spec in specs:
+        for name, value in spec.required_when:
+            other = by_name.get(name)
+            if other is None or other is spec:
+                raise EntryError(
+                    f"input '{spec.name}': 'required_when' names no other input {name!r}"
+                )
+            try:
+                check_value(other, value)
+            except InputError:
+                raise EntryError(
+                    f"input '{spec.name}': 'required_when' value {value!r} does not fit {name!r}"
+                ) from None
     return tuple(specs)
 
 

@@ -65,6 +65,8 @@ class InputSpec:
     max_length: int | None = None
     max_items: int | None = None
     note: str = ""
+    # Required only while other inputs hold these values (Suno: style and title in custom mode).
+    required_when: tuple[tuple[str, Scalar], ...] = ()
 
     @property
     def is_media(self) -> bool:
@@ -198,6 +200,7 @@ _INPUT_FIELDS = (
     "max_length",
     "max_items",
     "note",
+    "required_when",
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -224,6 +227,7 @@ def parse_input_spec(raw: object) -> InputSpec:
             max_length=_limit_for(obj, "max_length", kind, InputType.STRING),
             max_items=_limit_for(obj, "max_items", kind, InputType.IMAGE_URLS),
             note=opt_str(obj, "note"),
+            required_when=_required_when(obj.get("required_when")),
         )
     except EntryError as exc:
         raise EntryError(f"input '{name}': {exc}") from None
@@ -234,6 +238,21 @@ def parse_input_spec(raw: object) -> InputSpec:
     ):
         raise EntryError(f"input '{name}': an int input needs integer bounds")
     return _with_default(spec, obj.get("default"))
+
+
+def _required_when(raw: object) -> tuple[tuple[str, Scalar], ...]:
+    """``required_when``: {other input: value}; the catalog loader checks the names and values."""
+    if raw is None:
+        return ()
+    obj = as_object(raw, "'required_when'")
+    if not obj:
+        raise EntryError("'required_when' must name at least one input")
+    pairs: list[tuple[str, Scalar]] = []
+    for name, value in obj.items():
+        if not isinstance(value, str | int | float | bool):
+            raise EntryError(f"'required_when' value for {name!r} is not a scalar")
+        pairs.append((name, value))
+    return tuple(pairs)
 
 
 def _parse_enum(obj: Mapping[str, object], kind: InputType) -> tuple[Scalar, ...] | None:

@@ -1,7 +1,8 @@
 """Records for the model catalog: one :class:`ModelSpec` per model, and the :class:`Catalog`.
 
-A model is *supported* when this release can run it (only the Market ``jobs`` endpoint for now) and
-*enabled* when users may pick it. Enabled is never true for an unsupported model, whatever the
+A model is *supported* when this release can run its API family (``SUPPORTED_ENDPOINTS``: the
+Market ``jobs`` endpoint and the dedicated families implemented so far) and *enabled* when users
+may pick it. Enabled is never true for an unsupported model, whatever the
 catalog file or an admin override says.
 """
 
@@ -18,9 +19,9 @@ from trt_local.core.categories import CATEGORIES, Category, category_by_id
 from trt_local.core.inputs import InputSpec, wizard_order
 from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
-from trt_local.core.scalars import Scalar
+from trt_local.core.scalars import Scalar, same_value
 
-SUPPORTED_ENDPOINTS = frozenset({"jobs"})
+SUPPORTED_ENDPOINTS = frozenset({"jobs", "suno"})
 LISTED = "listed"
 
 
@@ -30,6 +31,16 @@ class DisabledReason(StrEnum):
     UNSUPPORTED = "unsupported"  # its API family is not implemented yet
     NOT_LISTED = "not_listed"  # missing from the later docs index: probe before enabling
     LOW_CONFIDENCE = "low_confidence"  # price unverified: one paid run must confirm it
+
+
+def _matches(value: object, expected: Scalar) -> bool:
+    """``value`` is ``expected``; a stored draft may hold text for a bool or a number."""
+    if same_value(value, expected):
+        return True
+    if not isinstance(value, str) or isinstance(expected, str):
+        return False
+    text = ("true" if expected else "false") if isinstance(expected, bool) else str(expected)
+    return value.strip().casefold() == text
 
 
 def model_key(model_id: str) -> str:
@@ -60,6 +71,19 @@ class ModelSpec:
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
+
+    def requires(self, spec: InputSpec, values: Mapping[str, object]) -> bool:
+        """Whether ``spec`` must have a value, given the other inputs' ``values`` (or defaults)."""
+        if spec.required:
+            return True
+        if not spec.required_when:
+            return False
+        for name, expected in spec.required_when:
+            other = self.input(name)
+            value = values.get(name, other.default if other is not None else None)
+            if not _matches(value, expected):
+                return False
+        return True
 
     def wizard_inputs(self) -> tuple[InputSpec, ...]:
         """The inputs in the order the wizard asks for them."""

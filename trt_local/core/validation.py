@@ -82,15 +82,16 @@ def build_kie_input(model: ModelSpec, values: Mapping[str, object]) -> dict[str,
     price_inputs = _price_inputs(model)
     payload: dict[str, object] = {}
     for spec in model.inputs:
+        required = model.requires(spec, values)  # e.g. Suno's style and title in custom mode
         value = values.get(spec.name)
         if value is None:
-            value = spec.default if (spec.required or spec.name in price_inputs) else None
+            value = spec.default if (required or spec.name in price_inputs) else None
         if value is None:
-            if spec.required:
+            if required:
                 raise InputError(InputErrorCode.MISSING_REQUIRED, field=spec.name)
             continue
         typed = _typed(spec, value)
-        if spec.required and typed in ("", ()):
+        if required and typed in ("", ()):
             raise InputError(InputErrorCode.MISSING_REQUIRED, field=spec.name)
         payload[spec.name] = list(typed) if isinstance(typed, tuple) else typed
     return payload

@@ -27,11 +27,14 @@ def _price_inputs(model: ModelSpec) -> set[str]:
     return names
 
 
-def main_path(model: ModelSpec) -> tuple[InputSpec, ...]:
+def main_path(model: ModelSpec, values: Mapping[str, Any] | None = None) -> tuple[InputSpec, ...]:
+    """The inputs the wizard asks, given what the draft holds (``values``): an input required only
+    in some cases (``required_when``, e.g. Suno's title in custom mode) is asked in those."""
     priced = _price_inputs(model)
+    values = values or {}
 
     def asked(spec: InputSpec) -> bool:
-        if spec.required or spec.is_media:
+        if model.requires(spec, values) or spec.is_media:
             return True
         if spec.type not in (InputType.ENUM, InputType.BOOL, InputType.INT):
             return False
@@ -137,7 +140,7 @@ def next_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
     """The input to ask now, or None when the draft is ready for the confirm screen."""
     if draft.editing:
         return model.input(draft.editing)
-    for spec in main_path(model):
+    for spec in main_path(model, draft.values):
         if spec.name not in draft.values and spec.name not in draft.skipped:
             return spec
     return None
@@ -145,7 +148,7 @@ def next_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
 
 def previous_input(model: ModelSpec, draft: Draft) -> InputSpec | None:
     """The question before the current one (for Back), or None at the first question."""
-    path = main_path(model)
+    path = main_path(model, draft.values)
     current = next_input(model, draft)
     if current is None:  # on the confirm screen: back to the last question
         return path[-1] if path else None
@@ -158,5 +161,7 @@ def missing_required(model: ModelSpec, draft: Draft) -> list[InputSpec]:
     return [
         spec
         for spec in model.inputs
-        if spec.required and spec.default is None and spec.name not in draft.values
+        if model.requires(spec, draft.values)
+        and spec.default is None
+        and spec.name not in draft.values
     ]

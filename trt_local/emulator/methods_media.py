@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from trt_local.emulator.errors import bad_request
-from trt_local.emulator.files import file_json, media_json
+from trt_local.emulator.files import file_json, image_size, media_json
 from trt_local.emulator.methods_bot import Handler
 from trt_local.emulator.methods_messages import (
     apply_markup,
@@ -23,6 +23,9 @@ from trt_local.emulator.state import EmulatorState
 
 _EXTRA_FIELDS = ("width", "height", "duration", "performer", "title", "emoji")
 _GROUP_KINDS = frozenset({"photo", "video", "document", "audio"})
+_THUMBED = frozenset({"audio", "document", "video", "animation"})
+THUMBNAIL_MAX_BYTES = 200 * 1024
+THUMBNAIL_MAX_SIDE = 320
 
 
 def _extra(source: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,6 +39,30 @@ def _extra(source: Mapping[str, Any]) -> dict[str, Any]:
     return extra
 
 
+def _thumbnail(state: EmulatorState, p: Params) -> dict[str, Any] | None:
+    """The PhotoSize Telegram keeps for a sent ``thumbnail``, or None when it would ignore it.
+
+    Bot API (sendAudio/sendDocument/sendVideo ``thumbnail``): a JPEG under 200 kB, width and height
+    at most 320, uploaded as a new file ("attach://<name>"); a file_id, a URL or anything outside
+    those rules is ignored, not refused.
+    """
+    value = p.opt_str("thumbnail")
+    if not value or not value.startswith("attach://"):
+        return None
+    upload = p.files.get(value[len("attach://") :])
+    if upload is None:
+        raise bad_request(f"file {value!r} not found among the uploaded parts")
+    data = upload.data
+    size = image_size(data)
+    if not data.startswith(b"\xff\xd8") or len(data) > THUMBNAIL_MAX_BYTES or size is None:
+        return None
+    if max(size) > THUMBNAIL_MAX_SIDE:
+        return None
+    stored = state.files.add("photo", data, file_name=upload.filename, mime_type="image/jpeg")
+    sizes: list[dict[str, Any]] = media_json(stored)  # a photo is a list of PhotoSizes
+    return sizes[0]
+
+
 def _send_media(kind: str) -> Handler:
     def send(state: EmulatorState, p: Params) -> dict[str, Any]:
         chat = state.writable_chat(p.chat_id())
@@ -45,6 +72,9 @@ def _send_media(kind: str) -> Handler:
         reply_fields(state, chat, p, body)
         stored = state.files.resolve(kind, kind, p.opt_str(kind), p.files)
         body[kind] = media_json(stored, _extra(p.raw))
+        thumbnail = _thumbnail(state, p) if kind in _THUMBED else None
+        if thumbnail is not None:
+            body[kind]["thumbnail"] = thumbnail
         if p.flag("has_spoiler"):
             body["has_media_spoiler"] = True
         apply_markup(chat, body, p)

@@ -112,6 +112,7 @@ class SandboxAccount:
             outcome=self._next_outcome(),
             seed=self.seed,
             family=family.name,
+            render=family.render,
         )
         if len(self.tasks) > HISTORY_LIMIT:
             del self.tasks[next(iter(self.tasks))]  # like Kie, forget old tasks eventually

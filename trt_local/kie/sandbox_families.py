@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from trt_local.kie.sandbox_http import SandboxReject
-from trt_local.kie.sandbox_media import OutputKind
+from trt_local.kie.sandbox_media import MediaFile, OutputKind
 from trt_local.kie.sandbox_tasks import SandboxTask
 
 FileUrl = Callable[[int, str], str]
@@ -35,6 +35,9 @@ class SandboxFamily:
     # The status answer's data: (task, now, epoch, file_url) → data.
     encode: Callable[[SandboxTask, float, float, FileUrl], dict[str, Any]]
     kind: OutputKind | None = None  # what every task of the family produces; None: by model
+    # The result files of a finished task when the family's differ from the model's usual ones
+    # (Suno: two tracks and their covers); None: sandbox_media.render_files.
+    render: Callable[[SandboxTask], list[MediaFile]] | None = None
 
 
 def check_callback(callback: object) -> str | None:
@@ -79,3 +82,9 @@ def route(method: str, path: str) -> tuple[str, SandboxFamily] | None:
         if method == family.status_route[0] and path.endswith(family.status_route[1]):
             return "record", family
     return None
+
+
+# The other families build on the classes above, so they are imported (and registered) last.
+from trt_local.kie.sandbox_suno import SUNO  # noqa: E402
+
+SANDBOX_FAMILIES[SUNO.name] = SUNO

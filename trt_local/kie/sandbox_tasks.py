@@ -59,6 +59,8 @@ class SandboxTask:
     seed: int
     family: str = "jobs"  # the API family it was created through (sandbox_families)
     files: list[MediaFile] | None = field(default=None, repr=False)
+    # The family's own result files (SandboxFamily.render); None: the model's usual ones.
+    render: Callable[[SandboxTask], list[MediaFile]] | None = field(default=None, repr=False)
 
     def state_at(self, now: float) -> str:
         elapsed = now - self.created_at
@@ -78,6 +80,8 @@ class SandboxTask:
         return max(0, min(100 if not self.outcome.hang else 99, int(fraction * 100)))
 
     def ensure_files(self) -> list[MediaFile]:
+        if self.files is None and self.render is not None:
+            self.files = self.render(self)
         if self.files is None:
             self.files = render_files(
                 self.kind, self.model, self.input, self.seed, count=self.outcome.images

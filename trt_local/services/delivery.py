@@ -11,6 +11,10 @@ record marks the job ``delivered``. A failure or crash therefore repeats at most
 was in flight when it happened, never the parts before it. The "done" edit of the status message
 comes after, through the notices queue: best effort, it can never cause a second send.
 
+A track (a result with ``items`` in ``jobs.result``: Suno) is a part of its own, sent as audio with
+its title, length and cover; the cover is the thumbnail only when it fits Telegram's rules (a JPEG
+under 200 kB, at most 320×320), else the track goes without one — a cover never fails a delivery.
+
 A download that fails for good (404, expired, or still failing after the retries) fails the job
 with ``no_result`` and refunds it. A send that keeps failing is parked after the retries (the
 admins are alerted; the dashboard's "retry delivery" or the next start tries again).
@@ -22,8 +26,9 @@ import asyncio
 import io
 import logging
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlsplit
 
 import imagesize
@@ -33,6 +38,7 @@ from trt_local.core.crashpoints import crash_point
 from trt_local.core.jobs import JobStatus, OutputKind
 from trt_local.kie.client import KieClient
 from trt_local.kie.errors import DownloadTooLargeError, KieDownloadError, KieError
+from trt_local.kie.redact import strip_query
 from trt_local.services.job_views import result_text, result_urls, to_view
 from trt_local.services.notices import Notices
 from trt_local.services.ports import (
@@ -55,6 +61,8 @@ ALBUM_MAX = 10  # Telegram's media group holds 2 to 10 items
 TEXT_PART_CHARS = 4000  # one message each (Telegram's limit is 4096, escaping needs room)
 RETRY_BASE_S = 5.0
 RETRY_CAP_S = 600.0
+THUMBNAIL_MAX_BYTES = 200 * 1024
+THUMBNAIL_MAX_SIDE = 320
 _MIME_KINDS = {"image": OutputKind.IMAGE, "video": OutputKind.VIDEO, "audio": OutputKind.AUDIO}
 
 
@@ -67,6 +75,27 @@ def image_size(content: bytes) -> tuple[int | None, int | None]:
     if not isinstance(width, int) or not isinstance(height, int) or width <= 0 or height <= 0:
         return None, None
     return width, height
+
+
+def fits_thumbnail(content: bytes) -> bool:
+    """Telegram's thumbnail rules (Bot API sendAudio ``thumbnail``): a JPEG under 200 kB whose
+    width and height do not exceed 320. Anything else is sent without one rather than refused."""
+    if len(content) > THUMBNAIL_MAX_BYTES or not content.startswith(b"\xff\xd8"):
+        return False
+    width, height = image_size(content)
+    return width is not None and height is not None and max(width, height) <= THUMBNAIL_MAX_SIDE
+
+
+def result_items(record: JobRecord) -> dict[str, Mapping[str, Any]]:
+    """The job's per-result details (title, cover, length) by result URL; empty for most models."""
+    items = record.result.get("items")
+    if not isinstance(items, list):
+        return {}
+    return {
+        item["url"]: item
+        for item in items
+        if isinstance(item, Mapping) and isinstance(item.get("url"), str)
+    }
 
 
 def split_parts(files: list[ResultFile]) -> list[list[ResultFile]]:
@@ -209,9 +238,11 @@ class Delivery:
                 )
             )
         urls = result_urls(record)
+        items = result_items(record)
         # All at once: the URLs expire, and one slow file must not delay fetching the others.
         outcomes = await asyncio.gather(
-            *(self._download(url, record.output) for url in urls), return_exceptions=True
+            *(self._download(url, record.output, items.get(url)) for url in urls),
+            return_exceptions=True,
         )
         problems = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
         for problem in problems:
@@ -227,7 +258,20 @@ class Delivery:
             raise _DownloadFailed("the result has neither files nor text", transient=False)
         return files
 
-    async def _download(self, url: str, default: OutputKind) -> ResultFile:
+    async def _download(
+        self, url: str, default: OutputKind, item: Mapping[str, Any] | None = None
+    ) -> ResultFile:
+        if item is not None:  # a track: its cover is fetched beside it
+            file, thumbnail = await asyncio.gather(
+                self._download(url, default), self._cover(item.get("cover_url"))
+            )
+            title, seconds = item.get("title"), item.get("duration_s")
+            return replace(
+                file,
+                title=title if isinstance(title, str) else "",
+                duration_s=float(seconds) if isinstance(seconds, int | float) else None,
+                thumbnail=thumbnail,
+            )
         try:
             got = await self._kie.download(url, max_bytes=self._max_bytes)
         except DownloadTooLargeError:
@@ -237,6 +281,20 @@ class Delivery:
         kind = kind_of(got.content_type, default)
         width, height = image_size(got.content) if kind is OutputKind.IMAGE else (None, None)
         return ResultFile(kind, got.content, url, got.file_name, got.content_type, width, height)
+
+    async def _cover(self, url: object) -> bytes | None:
+        """A track's cover as its thumbnail, or None: a cover never holds its track back."""
+        if not isinstance(url, str) or not url:
+            return None
+        try:
+            got = await self._kie.download(url, max_bytes=THUMBNAIL_MAX_BYTES)
+        except KieError as exc:
+            log.info("cover %s not used as a thumbnail: %s", strip_query(url), exc)
+            return None
+        if not fits_thumbnail(got.content):
+            log.info("cover %s is not a thumbnail Telegram takes; sent without", strip_query(url))
+            return None
+        return got.content
 
     async def _send_failed(
         self, record: JobRecord, detail: str, retry_after: float | None = None

@@ -81,6 +81,10 @@ class ResultFile:
     height: int | None = None
     too_big: bool = False  # over 50 MB: the bot sends the link instead of the file
     text: str | None = None  # for text results (e.g. a transcript)
+    # A track's name, length and cover (Suno): the bot sends it as audio with these.
+    title: str = ""
+    duration_s: float | None = None
+    thumbnail: bytes | None = None  # a JPEG fit for Telegram's thumbnail rules, or None
 
     @property
     def size(self) -> int | None:

@@ -173,7 +173,7 @@ async def on_button(update: Update, context: Ctx) -> None:
 
 
 async def _back(update: Update, context: Ctx, model: ModelSpec, draft: Draft) -> Draft | None:
-    if draft.editing and model.input(draft.editing) not in main_path(model):
+    if draft.editing and model.input(draft.editing) not in main_path(model, draft.values):
         return draft.edit(None)  # an input picked from the Edit list: back to the confirm screen
     previous = previous_input(model, draft)
     if previous is None:  # back from the first question: the model card

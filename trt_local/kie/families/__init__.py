@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from trt_local.kie.families.base import Family, HttpCall
 from trt_local.kie.families.market import MARKET
+from trt_local.kie.families.suno import SUNO
 
-_FAMILIES: dict[str, Family] = {MARKET.name: MARKET}
+_FAMILIES: dict[str, Family] = {MARKET.name: MARKET, SUNO.name: SUNO}
 
 
 def family(name: str) -> Family:
