@@ -21,7 +21,7 @@ from trt_local.core import (
 
 def test_packaged_catalog_loads_without_problems(catalog: Catalog) -> None:
     assert catalog.problems == ()
-    assert len(catalog.models) == 40
+    assert len(catalog.models) == 41
     assert catalog.get("z-image") is not None
 
 
@@ -63,10 +63,14 @@ def test_default_enablement_rules(catalog: Catalog) -> None:
     topaz = model(catalog, "topaz/image-upscale")
     assert topaz.supported and not topaz.enabled
     assert topaz.disabled_reasons() == (DisabledReason.LOW_CONFIDENCE,)
-    # absent from the later docs index → probe first
+    # absent from the later docs index → probe first; the file also switches it off
     sfx = model(catalog, "elevenlabs/sound-effect-v2")
     assert sfx.supported and not sfx.enabled
-    assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED,)
+    assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED, DisabledReason.SWITCHED_OFF)
+    # switched off in the file (Kie's ElevenLabs tasks were failing) → off, and says so
+    tts = model(catalog, "elevenlabs/text-to-speech-turbo-2-5")
+    assert tts.supported and not tts.enabled
+    assert tts.disabled_reasons() == (DisabledReason.SWITCHED_OFF,)
     for m in catalog.models:
         assert m.enabled == (m.endpoint == "jobs" and not m.disabled_reasons())
 
@@ -83,12 +87,12 @@ def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:
 
 def test_overrides_switch_models_but_never_enable_unsupported(catalog: Catalog) -> None:
     changed = catalog.with_overrides(
-        {"z-image": False, "topaz/image-upscale": True, "runway": True, "V5": True, "nope": True}
+        {"z-image": False, "topaz/image-upscale": True, "runway": True, "suno": True, "nope": True}
     )
     assert not model(changed, "z-image").enabled
     assert model(changed, "topaz/image-upscale").enabled
     assert not model(changed, "runway").enabled
-    assert not model(changed, "V5").enabled
+    assert not model(changed, "suno").enabled
     # the original is untouched and overrides start from the defaults each time
     assert model(catalog, "z-image").enabled
     assert model(changed.with_overrides({}), "z-image").enabled
