@@ -3,6 +3,12 @@
 :func:`load_catalog` is a pure function of the decoded JSON: every entry is checked on its own, and
 a broken one is left out and described in ``Catalog.problems`` instead of failing the whole load.
 :func:`default_catalog` reads the packaged file once.
+
+Besides the fields kie/API.md describes, an entry may carry ``card`` (``{"ru": …, "en": …}``: one
+plain line of at most 90 characters on what the model is good at, shown on the model card),
+``checked`` (``YYYY-MM-DD``: when its price and availability were last checked against the source
+named in ``notes``) and ``enabled: false`` (switched off whatever the default rule says; ``notes``
+say why).
 """
 
 from __future__ import annotations
