@@ -22,7 +22,7 @@ from trt_local.core.model_spec import SUPPORTED_ENDPOINTS
 
 def test_packaged_catalog_loads_without_problems(catalog: Catalog) -> None:
     assert catalog.problems == ()
-    assert len(catalog.models) == 40
+    assert len(catalog.models) == 41
     assert catalog.get("z-image") is not None
 
 
@@ -64,10 +64,14 @@ def test_default_enablement_rules(catalog: Catalog) -> None:
     topaz = model(catalog, "topaz/image-upscale")
     assert topaz.supported and not topaz.enabled
     assert topaz.disabled_reasons() == (DisabledReason.LOW_CONFIDENCE,)
-    # absent from the later docs index → probe first
+    # absent from the later docs index → probe first; the file also switches it off
     sfx = model(catalog, "elevenlabs/sound-effect-v2")
     assert sfx.supported and not sfx.enabled
-    assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED,)
+    assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED, DisabledReason.SWITCHED_OFF)
+    # switched off in the file (Kie's ElevenLabs tasks were failing) → off, and says so
+    tts = model(catalog, "elevenlabs/text-to-speech-turbo-2-5")
+    assert tts.supported and not tts.enabled
+    assert tts.disabled_reasons() == (DisabledReason.SWITCHED_OFF,)
     for m in catalog.models:
         assert m.enabled == (m.endpoint in SUPPORTED_ENDPOINTS and not m.disabled_reasons())
 

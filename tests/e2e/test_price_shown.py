@@ -31,7 +31,7 @@ async def topup(emu: TelegramEmulator, clock: JumpClock, user_id: int, amount: s
 async def test_a_talking_photo_costs_the_seconds_of_its_clip(
     emu: TelegramEmulator, tmp_path: Path
 ) -> None:
-    # InfiniteTalk costs 3 credits a second at 480p and takes at most 15 s: ₽35.37 for 15 s.
+    # InfiniteTalk costs 4 credits a second at 480p and takes at most 15 s: ₽47.16 for 15 s.
     clock, sandbox = JumpClock(), KieSandbox(speed=0)
     ann = Person(emu.user(6001, "Ann", language_code="en"), clock)
     async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox):
@@ -57,10 +57,10 @@ async def test_a_talking_photo_costs_the_seconds_of_its_clip(
         await ann.press("480p")
         screen = await ann.wait_button("✅ Confirm")
         assert "Length counted: 7 s" in screen.content
-        assert "Price: ₽16.51" in screen.content and "✅ Confirm · ₽16.51" in screen.button_texts
+        assert "Price: ₽22.01" in screen.content and "✅ Confirm · ₽22.01" in screen.button_texts
         await ann.confirm()
         await ann.wait("queued")
-    assert ledger(tmp_path, 6001) == [("topup", 10000), ("charge", -1651)]
+    assert ledger(tmp_path, 6001) == [("topup", 10000), ("charge", -2201)]
     # The 20 s clip was refused before it was downloaded: only the photo and the 7 s clip went up.
     assert [upload.file_name.rsplit(".")[-1] for upload in sandbox.uploads] == ["jpg", "wav"]
 

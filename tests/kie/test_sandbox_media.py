@@ -13,7 +13,9 @@ from trt_local.kie.sandbox_media import image_dimensions, video_asset
 
 
 def test_output_kind_agrees_with_the_shipped_catalog() -> None:
-    catalog = json.loads(resources.files("trt_local").joinpath("data", "models.json").read_text())
+    catalog = json.loads(
+        resources.files("trt_local").joinpath("data", "models.json").read_text("utf-8")
+    )
 
     wrong = {m["id"]: m["output"] for m in catalog if output_kind_for(m["id"]) != m["output"]}
 

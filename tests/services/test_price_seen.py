@@ -15,7 +15,7 @@ from .conftest import MakeUser
 from .helpers import FakeClock
 
 FREE = "google/nano-banana"  # free while the daily quota lasts, then 315 kopecks
-TALK = "infinitalk/from-audio"  # 3 credits per second of audio at 480p, at most 15 s
+TALK = "infinitalk/from-audio"  # 4 credits per second of audio at 480p, at most 15 s
 TALK_VALUES = {
     "image_url": "https://files.example/face.png",
     "audio_url": "https://files.example/voice.ogg",
@@ -62,7 +62,7 @@ async def test_again_keeps_uploads_only_while_kie_keeps_them(
     job = await generation.confirm(
         user=user, chat_id=31, model_id=TALK, values=TALK_VALUES, ref="t", media_seconds=7
     )
-    assert job.price_minor == 1651  # 7 s, not the 15 s maximum
+    assert job.price_minor == 2201  # 7 s, not the 15 s maximum
     clock.advance(age_h * 3600)
 
     repeat = await generation.again(job.id, user)

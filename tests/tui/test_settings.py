@@ -69,6 +69,12 @@ async def test_switching_a_model_off_hides_it_from_users(
         assert isinstance(screen, SettingsScreen)
         models = screen.query_one("#models", SelectionList)
         await loaded(screen, lambda: "z-image" in models.selected)
+        # Each model is listed with its card line, as users see it on the model card.
+        labels = {
+            option.value: str(option.prompt)
+            for option in (models.get_option_at_index(i) for i in range(models.option_count))
+        }
+        assert labels["z-image"] == "Z-Image Turbo · Cheapest: quick drafts and simple pictures"
         models.focus()
         await pilot.pause()
         models.highlighted = next(

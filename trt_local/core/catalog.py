@@ -3,6 +3,12 @@
 :func:`load_catalog` is a pure function of the decoded JSON: every entry is checked on its own, and
 a broken one is left out and described in ``Catalog.problems`` instead of failing the whole load.
 :func:`default_catalog` reads the packaged file once.
+
+Besides the fields kie/API.md describes, an entry may carry ``card`` (``{"ru": …, "en": …}``: one
+plain line of at most 90 characters on what the model is good at, shown on the model card),
+``checked`` (``YYYY-MM-DD``: when its price and availability were last checked against the source
+named in ``notes``) and ``enabled: false`` (switched off whatever the default rule says; ``notes``
+say why).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from trt_local.core.catalog_fields import (
     as_object,
     opt_bool,
     opt_credits,
+    opt_date,
     opt_str,
     req_str,
 )
@@ -26,6 +33,8 @@ from trt_local.core.errors import InputError
 from trt_local.core.inputs import InputSpec, check_value, parse_input_spec
 from trt_local.core.jobs import OutputKind
 from trt_local.core.model_spec import (
+    CARD_LANGUAGES,
+    CARD_MAX_LENGTH,
     LISTED,
     SUPPORTED_ENDPOINTS,
     Catalog,
@@ -133,7 +142,30 @@ def parse_model(raw: object) -> ModelSpec:
         default_enabled=default_enabled,
         seed_price_rub=opt_credits(obj, "seed_price_rub"),
         free_when=_free_when(obj.get("free_when"), inputs),
+        card=_card(obj.get("card")),
+        checked=opt_date(obj, "checked"),
+        switched_off=explicit is False,
     )
+
+
+def _card(raw: object) -> dict[str, str]:
+    """``card``: one plain line per bot language on what the model is good at."""
+    if raw is None:
+        return {}
+    obj = as_object(raw, "'card'")
+    if set(obj) != set(CARD_LANGUAGES):
+        raise EntryError(f"'card' needs exactly the languages {', '.join(CARD_LANGUAGES)}")
+    card: dict[str, str] = {}
+    for lang in CARD_LANGUAGES:
+        line = obj[lang]
+        if not isinstance(line, str) or not line.strip():
+            raise EntryError(f"card[{lang!r}] must be a non-empty string")
+        if len(line) > CARD_MAX_LENGTH or not line.isprintable() or "<" in line or ">" in line:
+            raise EntryError(
+                f"card[{lang!r}] must be one plain line of at most {CARD_MAX_LENGTH} characters"
+            )
+        card[lang] = line.strip()
+    return card
 
 
 def _free_when(raw: object, inputs: tuple[InputSpec, ...]) -> dict[str, Scalar]:

@@ -6,7 +6,9 @@ description; the loader turns that into one line of ``Catalog.problems`` and ski
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -84,3 +86,19 @@ def req_credits(raw: Mapping[str, object], key: str) -> Decimal:
 
 def opt_credits(raw: Mapping[str, object], key: str) -> Decimal | None:
     return None if raw.get(key) is None else req_credits(raw, key)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def opt_date(raw: Mapping[str, object], key: str) -> dt.date | None:
+    """A calendar date written ``YYYY-MM-DD`` (a real date: 2026-02-30 is refused)."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise EntryError(f"'{key}' must be a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise EntryError(f"'{key}' {value!r} is not a real date") from None

@@ -9,6 +9,7 @@ catalog file or an admin override says.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,9 @@ from trt_local.core.scalars import Scalar, same_value
 
 SUPPORTED_ENDPOINTS = frozenset({"jobs", "suno"})
 LISTED = "listed"
+# The languages a model card line must be written in (the bot's languages).
+CARD_LANGUAGES = ("ru", "en")
+CARD_MAX_LENGTH = 90
 
 
 class DisabledReason(StrEnum):
@@ -31,6 +35,7 @@ class DisabledReason(StrEnum):
     UNSUPPORTED = "unsupported"  # its API family is not implemented yet
     NOT_LISTED = "not_listed"  # missing from the later docs index: probe before enabling
     LOW_CONFIDENCE = "low_confidence"  # price unverified: one paid run must confirm it
+    SWITCHED_OFF = "switched_off"  # the catalog file turns it off; its notes say why
 
 
 def _matches(value: object, expected: Scalar) -> bool:
@@ -68,6 +73,16 @@ class ModelSpec:
     seed_price_rub: Decimal | None = None
     # With ``free``: the free quota covers only runs with these input values (the cheap variant).
     free_when: Mapping[str, Scalar] = field(default_factory=dict)
+    # One short line per language on what the model is good at (the model card shows it).
+    card: Mapping[str, str] = field(default_factory=dict)
+    # When its price and availability were last checked against the source named in ``notes``.
+    checked: dt.date | None = None
+    # The file says ``"enabled": false`` (e.g. Kie paused the model); ``notes`` say why.
+    switched_off: bool = False
+
+    def card_line(self, lang: str) -> str:
+        """The card line in ``lang`` (anything not Russian gets English), or "" if none."""
+        return self.card.get("ru" if lang.lower().startswith("ru") else "en", "")
 
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
@@ -98,6 +113,8 @@ class ModelSpec:
             reasons.append(DisabledReason.NOT_LISTED)
         if self.pricing.confidence is Confidence.LOW:
             reasons.append(DisabledReason.LOW_CONFIDENCE)
+        if self.switched_off:
+            reasons.append(DisabledReason.SWITCHED_OFF)
         return tuple(reasons)
 
 

@@ -187,6 +187,8 @@ class SettingsScreen(LiveScreen):
             )
             for model in entries:
                 label = model.title if model.supported else f"{model.title} (not supported)"
+                if model.card_line("en"):  # what it is good at, as the bot's model card says
+                    label = f"{label} · {model.card_line('en')}"
                 options.append(
                     Selection(label, model.id, model.enabled, disabled=not model.supported)
                 )

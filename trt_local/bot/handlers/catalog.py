@@ -79,7 +79,7 @@ async def model_from_button(update: Update, context: Ctx) -> ModelSpec | None:
 
 
 async def model_card(update: Update, context: Ctx) -> None:
-    """What a model does, what it needs, its price and the free generations left today."""
+    """What a model is good at, what it needs, its price and the free generations left today."""
     model = await model_from_button(update, context)
     if model is None:
         return
@@ -96,8 +96,11 @@ async def model_card(update: Update, context: Ctx) -> None:
             category=escape(model.category.title(lang)),
         ),
         "",
-        t(lang, "card.needs", inputs=escape(needs)),
     ]
+    good_at = model.card_line(lang)  # the catalog's one line on what the model is good at
+    if good_at:
+        lines += [escape(good_at), ""]
+    lines.append(t(lang, "card.needs", inputs=escape(needs)))
     list_price = quote.list_price_minor or quote.price_minor
     price = format_money(list_price, currency, lang)
     lines.append(t(lang, "card.price" if quote.exact else "card.price_from", price=price))
