@@ -17,6 +17,7 @@ from trt_local.core import (
     category_by_key,
     load_catalog,
 )
+from trt_local.core.model_spec import SUPPORTED_ENDPOINTS
 
 
 def test_packaged_catalog_loads_without_problems(catalog: Catalog) -> None:
@@ -68,7 +69,7 @@ def test_default_enablement_rules(catalog: Catalog) -> None:
     assert sfx.supported and not sfx.enabled
     assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED,)
     for m in catalog.models:
-        assert m.enabled == (m.endpoint == "jobs" and not m.disabled_reasons())
+        assert m.enabled == (m.endpoint in SUPPORTED_ENDPOINTS and not m.disabled_reasons())
 
 
 def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:

@@ -1,6 +1,6 @@
 """Records for the model catalog: one :class:`ModelSpec` per model, and the :class:`Catalog`.
 
-A model is *supported* when this release can run it (only the Market ``jobs`` endpoint for now) and
+A model is *supported* when this release can run it (its API family has an adapter) and
 *enabled* when users may pick it. Enabled is never true for an unsupported model, whatever the
 catalog file or an admin override says.
 """
@@ -20,7 +20,7 @@ from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
 from trt_local.core.scalars import Scalar
 
-SUPPORTED_ENDPOINTS = frozenset({"jobs"})
+SUPPORTED_ENDPOINTS = frozenset({"jobs", "veo3", "veo3-1080p", "veo3-4k"})
 LISTED = "listed"
 
 

@@ -35,6 +35,9 @@ class SandboxFamily:
     # The status answer's data: (task, now, epoch, file_url) → data.
     encode: Callable[[SandboxTask, float, float, FileUrl], dict[str, Any]]
     kind: OutputKind | None = None  # what every task of the family produces; None: by model
+    # Families whose tasks this one's status route answers for (Veo's 1080p GET names the source
+    # video's task): ``encode`` then gets that task.
+    reads: frozenset[str] = frozenset()
 
 
 def check_callback(callback: object) -> str | None:
@@ -68,7 +71,13 @@ MARKET = SandboxFamily(
     encode=_market_encode,
 )
 
-SANDBOX_FAMILIES: dict[str, SandboxFamily] = {MARKET.name: MARKET}
+# The families' own modules import the types above, so they are imported after them.
+from trt_local.kie import sandbox_veo  # noqa: E402
+
+SANDBOX_FAMILIES: dict[str, SandboxFamily] = {
+    family.name: family
+    for family in (MARKET, sandbox_veo.VEO, sandbox_veo.VEO_4K, sandbox_veo.VEO_1080P)
+}
 
 
 def route(method: str, path: str) -> tuple[str, SandboxFamily] | None:
@@ -78,4 +87,15 @@ def route(method: str, path: str) -> tuple[str, SandboxFamily] | None:
             return "create", family
         if method == family.status_route[0] and path.endswith(family.status_route[1]):
             return "record", family
+    return None
+
+
+def status_family(routed: SandboxFamily, task_family: str) -> SandboxFamily | None:
+    """The family whose encoding answers a status request routed to ``routed`` for a task
+    created through ``task_family``; None if that task is not one this route knows."""
+    if task_family == routed.name or task_family in routed.reads:
+        return routed
+    own = SANDBOX_FAMILIES.get(task_family)
+    if own is not None and own.status_route == routed.status_route:
+        return own  # a shared status route: Veo's record-info also serves its 4K tasks
     return None
