@@ -132,6 +132,7 @@ def parse_model(raw: object) -> ModelSpec:
         default_enabled=default_enabled,
         seed_price_rub=opt_credits(obj, "seed_price_rub"),
         free_when=_free_when(obj.get("free_when"), inputs),
+        follow_up=bool(opt_bool(obj, "follow_up", False)),
     )
 
 
