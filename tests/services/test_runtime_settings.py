@@ -110,7 +110,7 @@ async def test_switching_models_on_and_off(
     assert (await generation.quote(user, "google/imagen4-fast", CAT)).price_minor == 0
 
     with pytest.raises(SettingsError):
-        await settings.set_model_enabled("veo3_fast", True)  # its API family is not supported
+        await settings.set_model_enabled("mj_txt2img", True)  # its API family is not supported
     with pytest.raises(ModelUnavailable):
         await settings.set_model_enabled("no/such-model", True)
 
