@@ -173,6 +173,27 @@ async def test_1080p_upgrade_is_charged_once_and_delivered_even_when_pressed_twi
     assert consistency_violations(tmp_path / "trt.db") == []
 
 
+async def test_4k_upgrade_is_a_new_kie_task_and_is_delivered(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    clock, sandbox = JumpClock(), KieSandbox(speed=0)
+    async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox) as app:
+        person, done = await veo_video(emu, app, clock, 4107)
+        source_task = sandbox.created[0].task_id
+        await person.press(button_starting(done, "🖥 4K"), done.message_id)
+        offer = await person.wait("The same video in 4K")
+        await person.press(button_starting(offer, "✅ Confirm"), offer.message_id)
+        next_step(app, clock)
+        await person.user.wait_for(lambda m: videos(person) >= 2, timeout=20)
+    _, four_k = sandbox.created
+    assert four_k.input == {"taskId": source_task, "index": 0}
+    assert any(r.url.endswith("/api/v1/veo/get-4k-video") for r in sandbox.requests)
+    [(status, _)] = jobs_of(tmp_path, "veo3.1-4k")
+    assert status == "delivered"
+    assert [kind for kind, _ in ledger(tmp_path, 4107)] == ["topup", "charge", "charge"]
+    assert consistency_violations(tmp_path / "trt.db") == []
+
+
 async def test_failed_1080p_upgrade_is_refunded(emu: TelegramEmulator, tmp_path: Path) -> None:
     clock, sandbox = JumpClock(), KieSandbox(speed=0)
     async with running_bot(emu, tmp_path, admin_ids=[ADMIN], clock=clock, sandbox=sandbox) as app:
