@@ -27,6 +27,7 @@ from trt_local.bot.inbox import InboxApplication
 from trt_local.bot.notifier import TelegramNotifier
 from trt_local.bot.stars_refunds import TelegramStarsRefunds
 from trt_local.bot.transfer_notifier import TelegramTransferNotifier
+from trt_local.bot.upgrade_offer import upgrade_rows
 from trt_local.config import ConfigError, Settings
 from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
@@ -212,6 +213,7 @@ class TrtApp:
             admin_ids=lambda: sorted(settings.admin_ids),
             currency=lambda: runtime.prices.currency,
             clock=clock,
+            follow_ups=lambda job, lang: upgrade_rows(self._services(), job, lang),
         )
         # Stored tracebacks are redacted as the log is: no token or key reaches the database.
         errors = ErrorLog(

@@ -22,7 +22,7 @@ from trt_local.core.model_spec import SUPPORTED_ENDPOINTS
 
 def test_packaged_catalog_loads_without_problems(catalog: Catalog) -> None:
     assert catalog.problems == ()
-    assert len(catalog.models) == 41
+    assert len(catalog.models) == 43
     assert catalog.get("z-image") is not None
 
 

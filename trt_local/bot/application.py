@@ -31,6 +31,7 @@ from trt_local.bot import (
     texts_money,  # noqa: F401 - registers the balance and payment texts
     texts_promo,  # noqa: F401 - registers the promo and referral texts
     texts_transfers,  # noqa: F401 - registers the bank transfer texts
+    texts_upgrade,  # noqa: F401 - registers the Veo upgrade texts
 )
 from trt_local.bot.antiflood import AntiFlood
 from trt_local.bot.commands import COMMANDS, publish_for_admin
@@ -56,6 +57,7 @@ from trt_local.bot.handlers import (
     stars,
     topup,
     transfers,
+    upgrade,
     wizard,
 )
 from trt_local.bot.handlers.errors import on_error
@@ -255,6 +257,8 @@ def register_handlers(app: Application, clock: Callable[[], float]) -> None:  # 
         ("job", history.job_card),
         ("hshow", history.show_again),
         ("again", history.again),
+        ("vup", upgrade.offer),
+        ("vupgo", upgrade.confirm),
         ("promo", promo.promo_button),
         ("invite", referrals.invite),
     ):

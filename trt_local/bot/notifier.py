@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from html import escape
 
 from telegram import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaDocument,
     InputMediaPhoto,
@@ -45,6 +46,8 @@ from trt_local.services.ports import (
 )
 
 log = logging.getLogger("trt.bot.notifier")
+# Extra button rows under a finished job (paid follow-ups such as a Veo upgrade).
+FollowUps = Callable[[JobView, str], Awaitable[Sequence[Sequence[InlineKeyboardButton]]]]
 
 EDIT_INTERVAL_S = 3.0
 FINAL_ATTEMPTS = 3  # a job's outcome or an admin alert, told to wait or cut off, tries this often
@@ -102,8 +105,10 @@ class TelegramNotifier:
         admin_ids: Callable[[], Sequence[int]],
         currency: Callable[[], str],
         clock: Callable[[], float],
+        follow_ups: FollowUps | None = None,
     ) -> None:
         self._bot_getter = bot_getter
+        self._follow_ups = follow_ups
         self._language_of = language_of
         self._admin_ids = admin_ids
         self._currency = currency
@@ -179,15 +184,32 @@ class TelegramNotifier:
         except Forbidden:
             log.info("chat %s blocked the bot", chat_id)
 
-    def _final_markup(self, lang: str, job: JobView) -> InlineKeyboardMarkup:
+    def _final_markup(
+        self,
+        lang: str,
+        job: JobView,
+        extra: Sequence[Sequence[InlineKeyboardButton]] = (),
+    ) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup(
             [
+                *map(list, extra),
                 [
                     button(t(lang, "btn.again"), "again", job.id),
                     button(t(lang, "btn.home"), "menu"),
                 ],
             ]
         )
+
+    async def _follow_up_rows(
+        self, job: JobView, lang: str
+    ) -> Sequence[Sequence[InlineKeyboardButton]]:
+        if self._follow_ups is None:
+            return ()
+        try:
+            return await self._follow_ups(job, lang)
+        except Exception:  # an offer is extra: "done" must be said without it
+            log.exception("could not build the follow-up buttons of job %s", job.id)
+            return ()
 
     async def job_progress(
         self, job: JobView, phase: Phase, elapsed_s: float, place: QueuePlace | None = None
@@ -207,8 +229,9 @@ class TelegramNotifier:
     async def job_done(self, job: JobView) -> None:
         lang = await self._lang(job.user_id)
         text = t(lang, "job.done", title=escape(job.title))
+        markup = self._final_markup(lang, job, await self._follow_up_rows(job, lang))
         try:
-            await self._edit_status(job, text, self._final_markup(lang, job), final=True)
+            await self._edit_status(job, text, markup, final=True)
         except (DeliveryError, TelegramError) as exc:
             log.info("could not mark job %s done in its status message: %s", job.id, exc)
 

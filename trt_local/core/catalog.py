@@ -145,6 +145,7 @@ def parse_model(raw: object) -> ModelSpec:
         card=_card(obj.get("card")),
         checked=opt_date(obj, "checked"),
         switched_off=explicit is False,
+        follow_up=bool(opt_bool(obj, "follow_up", False)),
     )
 
 

@@ -22,7 +22,7 @@ from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
 from trt_local.core.scalars import Scalar, same_value
 
-SUPPORTED_ENDPOINTS = frozenset({"jobs", "suno"})
+SUPPORTED_ENDPOINTS = frozenset({"jobs", "suno", "veo3", "veo3-1080p", "veo3-4k"})
 LISTED = "listed"
 # The languages a model card line must be written in (the bot's languages).
 CARD_LANGUAGES = ("ru", "en")
@@ -84,6 +84,9 @@ class ModelSpec:
         """The card line in ``lang`` (anything not Russian gets English), or "" if none."""
         return self.card.get("ru" if lang.lower().startswith("ru") else "en", "")
 
+    # Offered only as a paid follow-up of a finished job (Veo's 1080p/4K upgrade), never in menus.
+    follow_up: bool = False
+
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
 
@@ -143,20 +146,24 @@ class Catalog:
 
     def categories(self) -> tuple[Category, ...]:
         """Categories with at least one enabled model, in menu order."""
-        used = {model.category.id for model in self.models if model.enabled}
+        used = {model.category.id for model in self.models if model.enabled and not model.follow_up}
         return tuple(category for category in CATEGORIES if category.id in used)
 
     def models_in(
         self, category: Category | str, *, include_disabled: bool = False
     ) -> tuple[ModelSpec, ...]:
-        """Models of a category (by object or id), in catalog order; enabled ones by default."""
+        """Models of a category (by object or id), in catalog order; enabled ones by default.
+
+        The default (a menu) leaves out follow-ups; with ``include_disabled`` (the admin's list)
+        every model is there."""
         wanted = category if isinstance(category, Category) else category_by_id(category)
         if wanted is None:
             return ()
         return tuple(
             model
             for model in self.models
-            if model.category == wanted and (include_disabled or model.enabled)
+            if model.category == wanted
+            and (include_disabled or (model.enabled and not model.follow_up))
         )
 
     def with_overrides(self, overrides: Mapping[str, bool]) -> Catalog:

@@ -20,7 +20,8 @@ from typing import Any
 
 import httpx
 
-from trt_local.kie.sandbox_families import SANDBOX_FAMILIES, SandboxFamily, route
+from trt_local.kie.sandbox_families import SANDBOX_FAMILIES, route, status_family
+from trt_local.kie.sandbox_family_base import SandboxFamily
 from trt_local.kie.sandbox_http import SandboxReject, envelope, json_body, parse_multipart
 from trt_local.kie.sandbox_media import MediaFile, OutputKind
 from trt_local.kie.sandbox_tasks import COST, TYPICAL_SECONDS, Outcome, SandboxTask
@@ -135,8 +136,8 @@ class SandboxAccount:
         if not task_id:
             raise SandboxReject(400, "taskId parameter is required")
         task = self.tasks.get(task_id)
-        family = self._family(request)
-        if task is None or task.family != family.name:
+        family = status_family(self._family(request), task.family) if task is not None else None
+        if task is None or family is None:
             raise SandboxReject(404, "Task not found")
         data = family.encode(
             task, self.clock(), self._epoch, lambda n, ext: self.result_url(task_id, n, ext)

@@ -8,44 +8,17 @@ faults, timelines and files are shared and only the wire shapes differ.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from trt_local.kie import sandbox_suno, sandbox_veo
+from trt_local.kie.sandbox_family_base import (
+    CreateBody,
+    FileUrl,
+    SandboxFamily,
+    check_callback,
+)
 from trt_local.kie.sandbox_http import SandboxReject
-from trt_local.kie.sandbox_media import MediaFile, OutputKind
 from trt_local.kie.sandbox_tasks import SandboxTask
-
-FileUrl = Callable[[int, str], str]
-
-
-@dataclass(frozen=True, slots=True)
-class CreateBody:
-    model: str
-    input: dict[str, Any]
-    callback_url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SandboxFamily:
-    name: str
-    create_route: tuple[str, str]  # (method, path)
-    status_route: tuple[str, str]
-    read_create: Callable[[dict[str, Any]], CreateBody]
-    # The status answer's data: (task, now, epoch, file_url) → data.
-    encode: Callable[[SandboxTask, float, float, FileUrl], dict[str, Any]]
-    kind: OutputKind | None = None  # what every task of the family produces; None: by model
-    # The result files of a finished task when the family's differ from the model's usual ones
-    # (Suno: two tracks and their covers); None: sandbox_media.render_files.
-    render: Callable[[SandboxTask], list[MediaFile]] | None = None
-
-
-def check_callback(callback: object) -> str | None:
-    if callback is not None and not (
-        isinstance(callback, str) and callback.startswith(("http://", "https://"))
-    ):
-        raise SandboxReject(422, "callBackUrl must be an http(s) URL")
-    return callback
 
 
 def _market_create(body: dict[str, Any]) -> CreateBody:
@@ -71,7 +44,16 @@ MARKET = SandboxFamily(
     encode=_market_encode,
 )
 
-SANDBOX_FAMILIES: dict[str, SandboxFamily] = {MARKET.name: MARKET}
+SANDBOX_FAMILIES: dict[str, SandboxFamily] = {
+    family.name: family
+    for family in (
+        MARKET,
+        sandbox_suno.SUNO,
+        sandbox_veo.VEO,
+        sandbox_veo.VEO_4K,
+        sandbox_veo.VEO_1080P,
+    )
+}
 
 
 def route(method: str, path: str) -> tuple[str, SandboxFamily] | None:
@@ -84,7 +66,12 @@ def route(method: str, path: str) -> tuple[str, SandboxFamily] | None:
     return None
 
 
-# The other families build on the classes above, so they are imported (and registered) last.
-from trt_local.kie.sandbox_suno import SUNO  # noqa: E402
-
-SANDBOX_FAMILIES[SUNO.name] = SUNO
+def status_family(routed: SandboxFamily, task_family: str) -> SandboxFamily | None:
+    """The family whose encoding answers a status request routed to ``routed`` for a task
+    created through ``task_family``; None if that task is not one this route knows."""
+    if task_family == routed.name or task_family in routed.reads:
+        return routed
+    own = SANDBOX_FAMILIES.get(task_family)
+    if own is not None and own.status_route == routed.status_route:
+        return own  # a shared status route: Veo's record-info also serves its 4K tasks
+    return None

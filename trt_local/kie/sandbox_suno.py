@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from trt_local.kie.families.suno import FAILED_STATUSES
-from trt_local.kie.sandbox_families import CreateBody, FileUrl, SandboxFamily, check_callback
+from trt_local.kie.sandbox_family_base import CreateBody, FileUrl, SandboxFamily, check_callback
 from trt_local.kie.sandbox_http import SandboxReject
 from trt_local.kie.sandbox_media import MediaFile, render_wav
 from trt_local.kie.sandbox_tasks import SandboxTask

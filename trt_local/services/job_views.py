@@ -1,7 +1,8 @@
 """Turning stored job rows into the :class:`JobView` the bot and the dashboard get.
 
 The ``result`` column is a JSON object: ``urls`` (Kie result URLs, kept for a retried delivery),
-``text`` (a text result) and ``file_ids`` (Telegram file ids returned by the delivery).
+``text`` (a text result), ``file_ids`` (Telegram file ids returned by the delivery) and ``extras``
+(family facts of the result, e.g. a Veo video's resolution).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def result_text(record: JobRecord) -> str | None:
 def file_ids(record: JobRecord) -> tuple[str, ...]:
     ids = record.result.get("file_ids")
     return tuple(item for item in ids if isinstance(item, str)) if isinstance(ids, list) else ()
+
+
+def result_extras(record: JobRecord) -> dict[str, object]:
+    extras = record.result.get("extras")
+    return dict(extras) if isinstance(extras, dict) else {}
 
 
 def to_view(record: JobRecord, *, duplicate: bool = False) -> JobView:
@@ -53,6 +59,7 @@ def to_view(record: JobRecord, *, duplicate: bool = False) -> JobView:
         result_file_ids=file_ids(record),
         result_text=result_text(record),
         duplicate=duplicate,
+        result_extras=result_extras(record),
     )
 
 

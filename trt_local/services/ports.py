@@ -11,7 +11,7 @@ next is sent.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
@@ -119,6 +119,8 @@ class JobView:
     result_file_ids: tuple[str, ...] = ()
     result_text: str | None = None
     duplicate: bool = False  # confirm found this job already made with the same ref
+    # Family facts of the result the bot may offer follow-ups from (Veo: resolution, upgradable).
+    result_extras: Mapping[str, Any] = field(default_factory=dict)
 
 
 class DeliveryError(Exception):

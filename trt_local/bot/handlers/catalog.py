@@ -71,7 +71,8 @@ async def model_from_button(update: Update, context: Ctx) -> ModelSpec | None:
     assert query is not None and context.user is not None
     data = codec.decode(query.data)
     model = context.services.catalog().by_key(data.arg(0)) if data else None
-    if model is None or not model.enabled:
+    # A follow-up (a Veo upgrade) is only offered under its source job, never started here.
+    if model is None or not model.enabled or model.follow_up:
         await answer(query, t(context.lang, "confirm.unavailable"), show_alert=True)
         return None
     await answer(query)

@@ -124,7 +124,7 @@ async def again(update: Update, context: Ctx) -> None:
         return
     assert context.user is not None
     model = context.services.catalog().get(job.model_id)
-    if model is None or not model.enabled:
+    if model is None or not model.enabled or model.follow_up:  # an upgrade: from its source
         await show(
             update, context, t(context.lang, "confirm.unavailable"), with_nav([], context.lang)
         )

@@ -12,8 +12,12 @@ from __future__ import annotations
 from trt_local.kie.families.base import Family, HttpCall
 from trt_local.kie.families.market import MARKET
 from trt_local.kie.families.suno import SUNO
+from trt_local.kie.families.veo import VEO
+from trt_local.kie.families.veo_upgrade import VEO_4K, VEO_1080P
 
-_FAMILIES: dict[str, Family] = {MARKET.name: MARKET, SUNO.name: SUNO}
+_FAMILIES: dict[str, Family] = {
+    adapter.name: adapter for adapter in (MARKET, SUNO, VEO, VEO_1080P, VEO_4K)
+}
 
 
 def family(name: str) -> Family:
