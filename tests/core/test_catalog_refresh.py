@@ -122,6 +122,8 @@ def test_the_packaged_catalog_has_no_problems_and_the_families_their_endpoints(
     endpoints = {m.id: m.endpoint for m in catalog.models if m.endpoint != "jobs"}
     assert endpoints == {
         "veo3.1": "veo3",
+        "veo3.1-1080p": "veo3-1080p",  # paid follow-ups of a finished Veo video
+        "veo3.1-4k": "veo3-4k",
         "suno": "suno",
         "runway": "runway",
         "flux-kontext-pro": "flux-kontext",
@@ -129,7 +131,14 @@ def test_the_packaged_catalog_has_no_problems_and_the_families_their_endpoints(
         "mj_txt2img": "midjourney",
     }
     on_by_default = {i for i in endpoints if model(catalog, i).default_enabled}
-    assert on_by_default == {"veo3.1", "suno", "runway", "gpt4o-image"}
+    assert on_by_default == {
+        "veo3.1",
+        "veo3.1-1080p",
+        "veo3.1-4k",
+        "suno",
+        "runway",
+        "gpt4o-image",
+    }
 
 
 def _enum(catalog: Catalog, model_id: str, name: str) -> tuple[object, ...]:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.processes import bot_env, finish, spawn
+from trt_local.core.catalog import default_catalog
 from trt_local.kie import KieSandbox, KieSandboxServer
+from trt_local.services.kie_drift import credits_text, our_credits
 
 KEY = "sk-live-DRIFT-SECRET-7f3a9c"
 
@@ -42,10 +44,13 @@ async def test_a_repriced_and_a_gone_model_are_both_listed(
 
     code, lines = await _doctor(tmp_path, kie)
 
+    grok = default_catalog().get("grok-imagine/text-to-video")
+    assert grok is not None
+    ours = credits_text(our_credits(grok))
     assert code == 1
     assert lines == [
         "model google/nano-banana: Kie no longer lists it",
-        "model grok-imagine/text-to-video: price 20 → 25 credits (Kie), ours 20",
+        f"model grok-imagine/text-to-video: price {ours} → 25 credits (Kie), ours {ours}",
         "2 differences (decide in Settings)",
     ]
 

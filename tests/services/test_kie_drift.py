@@ -5,16 +5,19 @@ missing or unreadable, and a watch that asks Kie at most once an hour."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 import httpx
 
 from trt_local.kie import KieClient, KieSandbox, SlidingWindowLimiter
-from trt_local.kie.catalog_api import CatalogAPI
+from trt_local.kie.catalog_api import CatalogAPI, status_path
 from trt_local.services.kie_drift import (
     CHECK_EVERY_S,
     FIRST_CHECK_AFTER_S,
     KieDriftWatch,
     check_drift,
+    credits_text,
+    our_credits,
 )
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.bot_state import BotStateRepo
@@ -75,7 +78,10 @@ async def test_without_a_catalog_endpoint_each_family_is_probed(
     assert report.clean
     assert report.notes == ("Kie's catalog endpoint answered 404; probed each family instead",)
     probes = [r for r in _asked(sandbox) if r != "models"]
-    assert probes == ["jobs/recordInfo"]  # one free status call for the one family on
+    # one free status call per status endpoint of the families on (Veo and its 4K share one)
+    paths = {status_path(model.endpoint) for model in enabled}
+    assert sorted(probes) == sorted(path.split("/api/v1/", 1)[-1] for path in paths)
+    assert "jobs/recordInfo" in probes and "veo/record-info" in probes
     assert not sandbox.created  # never a createTask
 
 
@@ -91,8 +97,11 @@ async def test_a_feature_disabled_family_lists_each_of_its_models(
     assert report.notes == (
         "Kie's catalog endpoint did not answer in a known shape; probed each family instead",
     )
+    # the first family probed (the Market's, z-image's) answers 505: each of its models is listed
     assert report.differences == tuple(
-        f"model {model.id}: Kie answers 505 feature disabled" for model in enabled
+        f"model {model.id}: Kie answers 505 feature disabled"
+        for model in enabled
+        if model.endpoint == "jobs"
     )
     assert "model z-image: Kie answers 505 feature disabled" in report.differences
 
@@ -194,8 +203,11 @@ async def test_one_page_of_the_catalog_and_the_price_endpoint(
     async with KieClient("sk-test", transport=httpx.MockTransport(answer)) as kie:
         report = await check_drift(_api(kie, clock), [m for m in models if m], now=clock())
 
+    grok = catalog.get("grok-imagine/text-to-video")
+    assert grok is not None and Decimal(25) not in our_credits(grok)
+    ours = credits_text(our_credits(grok))
     assert report.differences == (
-        "model grok-imagine/text-to-video: price 20 → 25 credits (Kie), ours 20",
+        f"model grok-imagine/text-to-video: price {ours} → 25 credits (Kie), ours {ours}",
     )
     assert report.notes == (
         "Kie's catalog answered one page only; models not on it were probed instead",

@@ -9,8 +9,10 @@ from textual.widgets import SelectionList, Static
 
 from tests.e2e.harness import JumpClock
 from tests.tui.helpers import dashboard, loaded, text_of
+from trt_local.core.catalog import default_catalog
 from trt_local.demo import DemoWorld
 from trt_local.kie import KieSandbox
+from trt_local.services.kie_drift import credits_text, our_credits
 from tui.screens.settings import SettingsScreen
 
 
@@ -51,6 +53,8 @@ async def test_the_settings_screen_lists_the_drift_refreshed_at_most_hourly(
         await services.kie_drift.refresh()
         assert _catalog_requests(sandbox) == 2
         await loaded(screen, lambda: "2 differences" in text_of(drift))
-        assert "model grok-imagine/text-to-video: price 20 → 25 credits (Kie), ours 20" in text_of(
-            drift
+        ours = credits_text(our_credits(default_catalog().get("grok-imagine/text-to-video")))  # type: ignore[arg-type]
+        assert (
+            f"model grok-imagine/text-to-video: price {ours} → 25 credits (Kie), ours {ours}"
+            in text_of(drift)
         )

@@ -117,6 +117,11 @@ class CatalogAPI:
         return Probe(ProbeResult.ALIVE)  # it answered 200: the endpoint certainly lives
 
 
+def status_path(family_name: str) -> str:
+    """The path :meth:`CatalogAPI.probe` asks for ``family_name``."""
+    return family(family_name).status_call(PROBE_TASK_ID).path
+
+
 def registered_families() -> frozenset[str]:
     """The families the probe can ask (adapters register themselves in kie.families)."""
     return family_names()

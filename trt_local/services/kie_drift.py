@@ -24,8 +24,10 @@ from trt_local.kie.catalog_api import (
     CatalogShapeError,
     KieListing,
     KieModels,
+    Probe,
     ProbeResult,
     registered_families,
+    status_path,
 )
 from trt_local.kie.errors import KieError, NotFoundError
 from trt_local.services.runtime_settings import RuntimeSettings
@@ -178,15 +180,21 @@ async def _probe(
     notes: list[str],
     problems: list[str],
 ) -> None:
-    """One free status call per family of ``models``; a 505 marks each of its models."""
+    """One free status call per family of ``models``; a 505 marks each of its models.
+
+    Families that share a status endpoint (Veo and its 4K upgrade) share one call.
+    """
     families = list(dict.fromkeys(model.endpoint for model in models))
     known = registered_families()
+    asked: dict[str, Probe] = {}
     for name in families:
         members = [model for model in models if model.endpoint == name]
         if name not in known:
             notes.append(f"family {name}: not probed (no adapter registered)")
             continue
-        probe = await api.probe(name)
+        path = status_path(name)
+        probe = asked[path] if path in asked else await api.probe(name)
+        asked[path] = probe
         if probe.result is ProbeResult.DISABLED:
             differences.extend(
                 f"model {model.id}: Kie answers 505 feature disabled" for model in members
