@@ -10,9 +10,14 @@ The catalog names a model's family in its ``endpoint`` field; :func:`family` loo
 from __future__ import annotations
 
 from trt_local.kie.families.base import Family, HttpCall
+from trt_local.kie.families.flux_kontext import FLUX_KONTEXT
+from trt_local.kie.families.gpt4o_image import GPT4O_IMAGE
 from trt_local.kie.families.market import MARKET
+from trt_local.kie.families.runway import RUNWAY
 
-_FAMILIES: dict[str, Family] = {MARKET.name: MARKET}
+_FAMILIES: dict[str, Family] = {
+    family.name: family for family in (MARKET, RUNWAY, FLUX_KONTEXT, GPT4O_IMAGE)
+}
 
 
 def family(name: str) -> Family:
