@@ -17,6 +17,7 @@ from trt_local.core import (
     category_by_key,
     load_catalog,
 )
+from trt_local.core.model_spec import SUPPORTED_ENDPOINTS
 
 
 def test_packaged_catalog_loads_without_problems(catalog: Catalog) -> None:
@@ -55,10 +56,10 @@ def test_category_keys_fit_callback_data() -> None:
 def test_default_enablement_rules(catalog: Catalog) -> None:
     # supported, listed, confident price → on
     assert model(catalog, "z-image").enabled
-    # dedicated API families are not runnable yet
-    runway = model(catalog, "runway")
-    assert not runway.supported and not runway.enabled
-    assert DisabledReason.UNSUPPORTED in runway.disabled_reasons()
+    # a family without an adapter (Midjourney's API is gone, §12) is not runnable
+    midjourney = model(catalog, "mj_txt2img")
+    assert not midjourney.supported and not midjourney.enabled
+    assert DisabledReason.UNSUPPORTED in midjourney.disabled_reasons()
     # low-confidence price stays off until verified
     topaz = model(catalog, "topaz/image-upscale")
     assert topaz.supported and not topaz.enabled
@@ -68,7 +69,7 @@ def test_default_enablement_rules(catalog: Catalog) -> None:
     assert sfx.supported and not sfx.enabled
     assert sfx.disabled_reasons() == (DisabledReason.NOT_LISTED,)
     for m in catalog.models:
-        assert m.enabled == (m.endpoint == "jobs" and not m.disabled_reasons())
+        assert m.enabled == (m.endpoint in SUPPORTED_ENDPOINTS and not m.disabled_reasons())
 
 
 def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:
@@ -83,11 +84,11 @@ def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:
 
 def test_overrides_switch_models_but_never_enable_unsupported(catalog: Catalog) -> None:
     changed = catalog.with_overrides(
-        {"z-image": False, "topaz/image-upscale": True, "runway": True, "V5": True, "nope": True}
+        {"z-image": False, "topaz/image-upscale": True, "mj_txt2img": True, "V5": True, "nope": True}
     )
     assert not model(changed, "z-image").enabled
     assert model(changed, "topaz/image-upscale").enabled
-    assert not model(changed, "runway").enabled
+    assert not model(changed, "mj_txt2img").enabled
     assert not model(changed, "V5").enabled
     # the original is untouched and overrides start from the defaults each time
     assert model(catalog, "z-image").enabled

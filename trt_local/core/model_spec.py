@@ -20,7 +20,7 @@ from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
 from trt_local.core.scalars import Scalar
 
-SUPPORTED_ENDPOINTS = frozenset({"jobs"})
+SUPPORTED_ENDPOINTS = frozenset({"jobs", "runway", "flux-kontext", "gpt4o-image"})
 LISTED = "listed"
 
 

@@ -79,3 +79,11 @@ def route(method: str, path: str) -> tuple[str, SandboxFamily] | None:
         if method == family.status_route[0] and path.endswith(family.status_route[1]):
             return "record", family
     return None
+
+
+# The dedicated families' modules build on the types above, so they are registered last.
+from trt_local.kie.sandbox_flux_kontext import FLUX_KONTEXT  # noqa: E402
+from trt_local.kie.sandbox_gpt4o_image import GPT4O_IMAGE  # noqa: E402
+from trt_local.kie.sandbox_runway import RUNWAY  # noqa: E402
+
+SANDBOX_FAMILIES.update({family.name: family for family in (RUNWAY, FLUX_KONTEXT, GPT4O_IMAGE)})
