@@ -1,121 +1,33 @@
 """Runway, Flux Kontext and 4o Image end to end: the real bot, the emulator, the sandbox.
 
 Each family's model is picked, created through its own endpoint, polled in its own encoding and
-delivered; a failed task is refunded and explained. The catalog is chosen here (the packaged one
-is being rewritten elsewhere): entries shaped like models.json's, with the families' field names.
+delivered; a failed task is refunded and explained.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.e2e.harness import JumpClock, ledger, running_bot, times_said
+from tests.e2e.family_journeys import (
+    PHOTO,
+    flux_edit,
+    gpt4o_job,
+    media,
+    money,
+    runway_job,
+    use_family_catalog,
+)
+from tests.e2e.harness import JumpClock, running_bot, times_said
 from tests.e2e.journeys import ADMIN, Person, next_step, topup
-from trt_local import app as app_module
-from trt_local.core.catalog import load_catalog
-from trt_local.emulator import EmulatedUser, TelegramEmulator
+from trt_local.emulator import TelegramEmulator
 from trt_local.kie import KieSandbox
-from trt_local.kie.sandbox_media import render_png
-
-PHOTO = render_png(64, 48, hashlib.sha256(b"family-photo").digest())
-
-PRICING = {"unit": "run", "by": [], "per": None, "source": "test", "confidence": "high"}
-
-
-def entry(
-    model_id: str, title: str, category: str, endpoint: str, output: str, *inputs: Any
-) -> dict[str, Any]:
-    return {
-        "id": model_id,
-        "title": title,
-        "category": category,
-        "endpoint": endpoint,
-        "inputs": list(inputs),
-        "output": output,
-        "pricing": {**PRICING, "base_credits": 12},
-        "free": False,
-        "doc_status": "listed",
-        "notes": "",
-    }
-
-
-def enum(name: str, values: list[Any], default: Any, *, required: bool = True) -> dict[str, Any]:
-    return {"name": name, "type": "enum", "required": required, "enum": values, "default": default}
-
-
-PROMPT = {"name": "prompt", "type": "string", "required": True, "max_length": 1800}
-CATALOG = [
-    entry(
-        "runway",
-        "Runway",
-        "text-to-video",
-        "runway",
-        "video",
-        PROMPT,
-        enum("duration", [5, 10], 5),
-        enum("quality", ["720p", "1080p"], "720p"),
-        enum("aspectRatio", ["16:9", "9:16"], "16:9", required=False),
-    ),
-    entry(
-        "flux-kontext-pro",
-        "FLUX Kontext",
-        "image-edit",
-        "flux-kontext",
-        "image",
-        {"name": "inputImage", "type": "image_url", "required": False},
-        PROMPT,
-        {
-            "name": "safetyTolerance",
-            "type": "int",
-            "required": False,
-            "default": 6,
-            "min": 0,
-            "max": 6,
-        },
-    ),
-    entry(
-        "gpt4o-image",
-        "GPT-4o Image",
-        "text-to-image",
-        "gpt4o-image",
-        "image",
-        PROMPT,
-        enum("size", ["1:1", "3:2", "2:3"], "1:1"),
-    ),
-]
 
 
 @pytest.fixture(autouse=True)
-def family_catalog(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The bot runs with the three families' models (its configuration, not a mock)."""
-    catalog = load_catalog(CATALOG)
-    assert catalog.problems == ()
-    monkeypatch.setattr(app_module, "default_catalog", lambda: catalog)
-    yield
-
-
-def money(home: Path, user_id: int) -> list[tuple[str, int]]:
-    return ledger(home / "trt.db", user_id)
-
-
-async def media(user: EmulatedUser, kind: str, count: int) -> None:
-    await user.wait_for(
-        lambda m: sum(x.media_kind == kind for x in user.messages) >= count, timeout=20
-    )
-
-
-async def runway_job(person: Person) -> None:
-    await person.open_model("Text to video", "Runway")
-    await person.send("a cat dances in the rain")
-    await person.press("10")
-    await person.press("720p")
-    await person.press("9:16")
-    await person.confirm()
+def family_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_family_catalog(monkeypatch)
 
 
 async def test_runway_video_is_created_polled_and_delivered(
@@ -161,15 +73,6 @@ async def test_a_failed_runway_video_is_refunded_and_explained(
     assert times_said(emu, 7002, "did not work") == 1
 
 
-async def flux_edit(person: Person, prompt: str) -> None:
-    question = await person.open_model("Image editing", "FLUX Kontext")
-    assert "Send a photo" in question.content
-    await person.user.send_photo(PHOTO)
-    await person.user.wait_for(lambda m: "prompt" in m.content and "Send a photo" not in m.content)
-    await person.send(prompt)
-    await person.confirm()
-
-
 async def test_flux_kontext_edits_the_users_uploaded_photo(
     emu: TelegramEmulator, tmp_path: Path
 ) -> None:
@@ -204,13 +107,6 @@ async def test_a_failed_flux_edit_is_refunded(emu: TelegramEmulator, tmp_path: P
         assert "rules rejected the request" in failed.content and "Refunded" in failed.content
     (_, _), (_, charge), refund = money(tmp_path, 7004)
     assert refund == ("refund", -charge)
-
-
-async def gpt4o_job(person: Person, prompt: str) -> None:
-    await person.open_model("Text to image", "GPT-4o Image")
-    await person.send(prompt)
-    await person.press("2:3")
-    await person.confirm()
 
 
 async def test_4o_image_is_created_polled_and_delivered(
