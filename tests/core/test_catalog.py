@@ -84,7 +84,13 @@ def test_explicit_enabled_in_the_file_wins_over_the_default_rule() -> None:
 
 def test_overrides_switch_models_but_never_enable_unsupported(catalog: Catalog) -> None:
     changed = catalog.with_overrides(
-        {"z-image": False, "topaz/image-upscale": True, "mj_txt2img": True, "V5": True, "nope": True}
+        {
+            "z-image": False,
+            "topaz/image-upscale": True,
+            "mj_txt2img": True,
+            "V5": True,
+            "nope": True,
+        }
     )
     assert not model(changed, "z-image").enabled
     assert model(changed, "topaz/image-upscale").enabled
