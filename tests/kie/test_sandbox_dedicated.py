@@ -153,3 +153,21 @@ async def test_a_flux_edit_gets_past_the_sandbox_with_the_capped_tolerance(
 
     [created] = sandbox.created
     assert created.input["inputImage"] == url and created.input["safetyTolerance"] == 2
+
+
+async def test_runway_by_the_other_revisions_model_name(
+    kie: KieClient, sandbox: KieSandbox
+) -> None:
+    # That revision's example: a model name, no duration or quality, an empty imageUrl skipped.
+    choices = {"prompt": "a cat", "aspectRatio": "9:16", "imageUrl": ""}
+
+    await kie.create_task("runway-duration-10-generate", choices, family="runway")
+
+    [created] = sandbox.created
+    assert created.model == "runway-duration-10-generate"
+    assert created.input == {
+        "prompt": "a cat",
+        "aspectRatio": "9:16",
+        "model": created.model,
+        "duration": 10,
+    }

@@ -42,7 +42,8 @@ def read_create(body: dict[str, Any]) -> CreateBody:
     duration = body.get("duration", int(named.group(1)) if named else None)
     if duration not in (5, 10):
         raise SandboxReject(422, "duration is required and must be 5 or 10")
-    quality = body.get("quality")
+    # The model-named revision's example sends no quality (docs.kie.ai/runway-api/generate-ai-video).
+    quality = body.get("quality", "720p" if named else None)
     if quality not in ("720p", "1080p"):
         raise SandboxReject(422, "quality is required and must be 720p or 1080p")
     if quality == "1080p" and duration == 10:

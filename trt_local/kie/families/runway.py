@@ -62,6 +62,8 @@ class Runway:
             body.setdefault("duration", int(named.group(1)))
         if "duration" in body:
             body["duration"] = _duration(body["duration"])
+        if not body.get("imageUrl"):  # a skipped reference image is no field at all
+            body.pop("imageUrl", None)
         if callback_url:
             body["callBackUrl"] = callback_url
         return HttpCall("POST", CREATE_PATH, json=body)
