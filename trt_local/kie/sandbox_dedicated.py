@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from trt_local.kie.sandbox_http import SandboxReject
-from trt_local.kie.sandbox_tasks import SandboxTask
 
 
 def need_text(body: dict[str, Any], name: str, *, max_length: int | None = None) -> str:
@@ -39,12 +38,9 @@ def without_callback(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items() if key != "callBackUrl"}
 
 
-def millis(task: SandboxTask, at: float, epoch: float) -> int:
+def millis(at: float, epoch: float) -> int:
+    """Kie's wall-clock milliseconds for the sandbox clock's ``at``."""
     return int((epoch + at) * 1000)
-
-
-def finished(task: SandboxTask, now: float) -> bool:
-    return task.state_at(now) in ("success", "fail")
 
 
 def wall_text(at: float, epoch: float) -> str:

@@ -51,7 +51,7 @@ def encode(task: SandboxTask, now: float, epoch: float, file_url: FileUrl) -> di
     data: dict[str, Any] = {
         "taskId": task.task_id,
         "paramJson": json.dumps(task.input),
-        "createTime": millis(task, task.created_at, epoch),
+        "createTime": millis(task.created_at, epoch),
         "completeTime": None,
         "response": None,
         "successFlag": 0,
@@ -59,7 +59,7 @@ def encode(task: SandboxTask, now: float, epoch: float, file_url: FileUrl) -> di
         "errorMessage": "",
     }
     if state in ("success", "fail"):
-        data["completeTime"] = millis(task, task.created_at + task.duration, epoch)
+        data["completeTime"] = millis(task.created_at + task.duration, epoch)
     if state == "success":
         files = task.ensure_files()
         data["successFlag"] = 1

@@ -47,7 +47,7 @@ def encode(task: SandboxTask, now: float, epoch: float, file_url: FileUrl) -> di
     data: dict[str, Any] = {
         "taskId": task.task_id,
         "paramJson": json.dumps(sent),
-        "createTime": millis(task, task.created_at, epoch),
+        "createTime": millis(task.created_at, epoch),
         "completeTime": None,
         "response": None,
         "successFlag": 0,
@@ -57,7 +57,7 @@ def encode(task: SandboxTask, now: float, epoch: float, file_url: FileUrl) -> di
         "progress": f"{task.progress_at(now) / 100:.2f}",
     }
     if state in ("success", "fail"):
-        data["completeTime"] = millis(task, task.created_at + task.duration, epoch)
+        data["completeTime"] = millis(task.created_at + task.duration, epoch)
     if state == "success":
         files = task.ensure_files()
         data.update(successFlag=1, status="SUCCESS", progress="1.00")
