@@ -132,3 +132,12 @@ async def test_a_full_queue_on_create_is_retried_with_the_long_backoff(
     stuck = make_client(Scripted(envelope(None, code=550, msg="queue full")).transport)
     with pytest.raises(QueueFullError):
         await stuck.create_task("gpt4o-image", {"prompt": "p", "size": "1:1"}, family="gpt4o-image")
+
+
+async def test_a_size_left_unchosen_is_sent_as_square(make_client: MakeClient) -> None:
+    script = Scripted(CREATED)
+    client = make_client(script.transport)
+
+    await client.create_task("gpt4o-image", {"prompt": "p"}, family="gpt4o-image")
+
+    assert json.loads(script.requests[0].content) == {"prompt": "p", "size": "1:1"}

@@ -169,3 +169,17 @@ async def test_a_refused_body_is_kies_validation_error(make_client: MakeClient) 
 
     with pytest.raises(InvalidParametersError):
         await client.create_task("runway", {**CHOICES, "quality": "4k"}, family="runway")
+
+
+async def test_a_text_only_run_always_names_a_ratio(make_client: MakeClient) -> None:
+    # The docs require aspectRatio without an image; an optional choice left alone is not sent.
+    script = Scripted(CREATED)
+    client = make_client(script.transport)
+    bare = {"prompt": "p", "duration": 5, "quality": "720p"}
+
+    await client.create_task("runway", bare, family="runway")
+    await client.create_task("runway", {**bare, "imageUrl": "https://x/i.png"}, family="runway")
+
+    text_only, with_image = (json.loads(r.content) for r in script.requests)
+    assert text_only["aspectRatio"] == "16:9"
+    assert "aspectRatio" not in with_image  # the image's own shape

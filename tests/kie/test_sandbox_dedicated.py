@@ -117,7 +117,7 @@ async def test_flux_and_4o_speak_success_flags_and_error_codes(
     [
         ("runway", "runway", {**RUNWAY, "duration": 10, "quality": "1080p"}),
         ("runway", "runway", {**RUNWAY, "prompt": "x" * 1801}),
-        ("runway", "runway", {k: v for k, v in RUNWAY.items() if k != "aspectRatio"}),
+        ("runway", "runway", {**RUNWAY, "aspectRatio": "2:1"}),
         ("flux-kontext-pro", "flux-kontext", {**FLUX, "safetyTolerance": 7}),
         ("flux-kontext-pro", "flux-kontext", {**FLUX, "outputFormat": "gif"}),
         ("gpt4o-image", "gpt4o-image", {**GPT4O, "size": "16:9"}),
@@ -126,7 +126,7 @@ async def test_flux_and_4o_speak_success_flags_and_error_codes(
     ids=[
         "runway-1080p-10s",
         "runway-long-prompt",
-        "runway-text-without-ratio",
+        "runway-ratio",
         "flux-tolerance",
         "flux-format",
         "4o-size",

@@ -31,6 +31,7 @@ from trt_local.kie.records import TaskRecord
 
 CREATE_PATH = "/api/v1/gpt4o-image/generate"
 RECORD_PATH = "/api/v1/gpt4o-image/record-info"
+DEFAULT_SIZE = "1:1"
 
 
 class Gpt4oImage:
@@ -42,6 +43,7 @@ class Gpt4oImage:
     ) -> HttpCall:
         # The family has no model field: the catalog id only picks this family.
         body: dict[str, Any] = {key: value for key, value in input.items() if value != []}
+        body.setdefault("size", DEFAULT_SIZE)  # required by Kie; an unchosen option is not sent
         files = body.get("filesUrl")
         if isinstance(files, str):  # a single-image input: the API wants a list
             body["filesUrl"] = [files]

@@ -27,6 +27,7 @@ from trt_local.kie.records import ResultItem, TaskRecord
 
 CREATE_PATH = "/api/v1/runway/generate"
 RECORD_PATH = "/api/v1/runway/record-detail"
+DEFAULT_RATIO = "16:9"
 MODEL_NAME = re.compile(r"runway(?:-gen4-turbo)?-duration-(5|10)-generate")
 
 # Runway's spellings → the record states every family shares.
@@ -64,6 +65,8 @@ class Runway:
             body["duration"] = _duration(body["duration"])
         if not body.get("imageUrl"):  # a skipped reference image is no field at all
             body.pop("imageUrl", None)
+            # Text-only runs must name a ratio (docs); an optional one left unchosen is not sent.
+            body.setdefault("aspectRatio", DEFAULT_RATIO)
         if callback_url:
             body["callBackUrl"] = callback_url
         return HttpCall("POST", CREATE_PATH, json=body)
