@@ -56,10 +56,10 @@ def test_category_keys_fit_callback_data() -> None:
 def test_default_enablement_rules(catalog: Catalog) -> None:
     # supported, listed, confident price → on
     assert model(catalog, "z-image").enabled
-    # dedicated API families are not runnable yet
-    runway = model(catalog, "runway")
-    assert not runway.supported and not runway.enabled
-    assert DisabledReason.UNSUPPORTED in runway.disabled_reasons()
+    # a family without an adapter (Midjourney's API is gone, §12) is not runnable
+    midjourney = model(catalog, "mj_txt2img")
+    assert not midjourney.supported and not midjourney.enabled
+    assert DisabledReason.UNSUPPORTED in midjourney.disabled_reasons()
     # low-confidence price stays off until verified
     topaz = model(catalog, "topaz/image-upscale")
     assert topaz.supported and not topaz.enabled

@@ -22,7 +22,9 @@ from trt_local.core.jobs import OutputKind
 from trt_local.core.pricing_rule import Confidence, PricingRule
 from trt_local.core.scalars import Scalar, same_value
 
-SUPPORTED_ENDPOINTS = frozenset({"jobs", "suno", "veo3", "veo3-1080p", "veo3-4k"})
+SUPPORTED_ENDPOINTS = frozenset(
+    {"jobs", "suno", "veo3", "veo3-1080p", "veo3-4k", "runway", "flux-kontext", "gpt4o-image"}
+)
 LISTED = "listed"
 # The languages a model card line must be written in (the bot's languages).
 CARD_LANGUAGES = ("ru", "en")

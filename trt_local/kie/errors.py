@@ -16,10 +16,16 @@ Hierarchy::
         ├── InvalidParametersError  422
         ├── RateLimitedError        429   retryable, carries retry_after
         ├── KeyLimitError           433   account problem
-        ├── MaintenanceError        455   retryable
+        ├── KieBusyError                  retryable with a long backoff, nothing was started
+        │   ├── MaintenanceError    455
+        │   └── QueueFullError      550   (4o Image and others, §12)
         ├── ServerError             500   retryable
         ├── GenerationFailedError   501
         ├── FeatureDisabledError    505
+        ├── AlreadyExistsError      409   Suno: the WAV of that track exists (§12)
+        ├── MatchesExistingWorkError 413  Suno: the uploaded audio matches an existing work
+        ├── InputUnreachableError   451   Kie could not fetch an input URL (the upload expired)
+        ├── MalformedLyricsError    531   Suno: the lyrics could not be read (Kie refunds it)
         └── UploadFailedError             upload answered ``success: false``
 
 Every error says what the caller needs to decide: ``retryable`` (trying later may succeed),
@@ -207,14 +213,26 @@ class RateLimitedError(KieAPIError):
         return "The service is busy; your request is waiting in the queue."
 
 
-class MaintenanceError(KieAPIError):
-    """455: Kie is under maintenance; try again in minutes."""
+class KieBusyError(KieAPIError):
+    """Kie turned the request away for now without starting a task: retry in minutes."""
 
     retryable = True
+
+
+class MaintenanceError(KieBusyError):
+    """455: Kie is under maintenance; try again in minutes."""
 
     @property
     def user_hint(self) -> str:
         return "The service is under maintenance. Please try again in a few minutes."
+
+
+class QueueFullError(KieBusyError):
+    """550: Kie's queue for the model is full; like 455, try again later (API.md §12)."""
+
+    @property
+    def user_hint(self) -> str:
+        return "The service is busy. Please try again in a few minutes."
 
 
 class ServerError(KieAPIError):
@@ -247,6 +265,38 @@ class FeatureDisabledError(KieAPIError):
         return "This model is temporarily unavailable."
 
 
+class AlreadyExistsError(KieAPIError):
+    """409: Suno already made the WAV of that track (API.md §12)."""
+
+    @property
+    def user_hint(self) -> str:
+        return "This WAV already exists."
+
+
+class MatchesExistingWorkError(KieAPIError):
+    """413: the uploaded audio matches an existing work and may not be used (Suno, §12)."""
+
+    @property
+    def user_hint(self) -> str:
+        return "The uploaded audio matches an existing work. Upload your own audio."
+
+
+class InputUnreachableError(KieAPIError):
+    """451: Kie could not download an input URL (an upload that expired or is unreachable)."""
+
+    @property
+    def user_hint(self) -> str:
+        return "Kie could not open your file. Please send it again."
+
+
+class MalformedLyricsError(KieAPIError):
+    """531: Suno could not read the lyrics; Kie refunds its credits (§12)."""
+
+    @property
+    def user_hint(self) -> str:
+        return "The lyrics could not be read. Please fix them and try again."
+
+
 class UploadFailedError(KieAPIError):
     """The upload API answered ``success: false`` although its code did not say why."""
 
@@ -257,19 +307,24 @@ _BY_CODE: dict[int, type[KieAPIError]] = {
     402: InsufficientCreditsError,
     404: NotFoundError,
     408: UpstreamTimeoutError,
+    409: AlreadyExistsError,
+    413: MatchesExistingWorkError,
     422: InvalidParametersError,
     433: KeyLimitError,
+    451: InputUnreachableError,
     455: MaintenanceError,
     500: ServerError,
     501: GenerationFailedError,
     505: FeatureDisabledError,
+    531: MalformedLyricsError,
+    550: QueueFullError,
 }
 
 
 def api_error(
     code: int, message: str, *, http_status: int | None = None, retry_after: float | None = None
 ) -> KieAPIError:
-    """Build the error class that API.md §9 assigns to ``code`` (generic for unknown codes)."""
+    """Build the error class that API.md §9 and §12 assign to ``code`` (generic if unknown)."""
     if code == 429:
         return RateLimitedError(code, message, http_status=http_status, retry_after=retry_after)
     cls = _BY_CODE.get(code, KieAPIError)

@@ -2,7 +2,7 @@
 
 Which failures may be retried differs by call: ``createTask`` is not idempotent (a repeated create
 can start and bill a second task), so it is repeated only when the request provably never reached
-Kie, or when Kie refused it outright (429, 455). Status, credit, upload and download calls are safe
+Kie, or when Kie refused it outright (429, 455 maintenance, 550 queue full). Status, credit, upload and download calls are safe
 to repeat and are retried on every transient failure.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from trt_local.kie.errors import KieError, KieTransportError, MaintenanceError, RateLimitedError
+from trt_local.kie.errors import KieBusyError, KieError, KieTransportError, RateLimitedError
 from trt_local.kie.limits import Sleep
 
 Jitter = Callable[[float], float]
@@ -32,7 +32,8 @@ def create_may_retry(exc: KieError) -> bool:
     """A create is repeated only if no task can have been started by the failed attempt."""
     if isinstance(exc, KieTransportError):
         return not exc.reached
-    return isinstance(exc, RateLimitedError | MaintenanceError)
+    # 429, 455 and 550 turn the request away before a task exists (API.md §9, §12).
+    return isinstance(exc, RateLimitedError | KieBusyError)
 
 
 def idempotent_may_retry(exc: KieError) -> bool:
@@ -51,7 +52,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, exc: KieError, jitter: Jitter = full_jitter) -> float:
         """Seconds to wait after failed ``attempt`` (1-based) before the next one."""
-        maintenance = isinstance(exc, MaintenanceError)
+        maintenance = isinstance(exc, KieBusyError)  # 455 and 550: Kie needs minutes
         ceiling = (self.maintenance_delay if maintenance else self.base_delay) * 2 ** (attempt - 1)
         if isinstance(exc, RateLimitedError):
             ceiling *= 2  # a 429 means Kie is shedding load: back off harder

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from trt_local.kie import sandbox_suno, sandbox_veo
+from trt_local.kie import (
+    sandbox_flux_kontext,
+    sandbox_gpt4o_image,
+    sandbox_runway,
+    sandbox_suno,
+    sandbox_veo,
+)
 from trt_local.kie.sandbox_family_base import (
     CreateBody,
     FileUrl,
@@ -52,6 +58,9 @@ SANDBOX_FAMILIES: dict[str, SandboxFamily] = {
         sandbox_veo.VEO,
         sandbox_veo.VEO_4K,
         sandbox_veo.VEO_1080P,
+        sandbox_runway.RUNWAY,
+        sandbox_flux_kontext.FLUX_KONTEXT,
+        sandbox_gpt4o_image.GPT4O_IMAGE,
     )
 }
 

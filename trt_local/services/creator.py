@@ -3,14 +3,16 @@
 ``createTask`` has no idempotency key (API.md §11), so the job goes ``queued → creating`` in the
 database *before* the request, and a failure is classified by whether Kie may have started a task:
 
-- Kie provably started nothing (connection refused, 429, 455; the client already retried a few
-  times): back to ``queued`` with a growing backoff, a bounded number of rounds, then fail.
+- Kie provably started nothing (connection refused, 429, 455, 550; the client already retried a
+  few times): back to ``queued`` with a growing backoff, a bounded number of rounds, then fail.
 - The request may have reached Kie (read timeout, 5xx, a malformed answer): at most one more
   attempt, then fail — a second task would bill the Kie account twice.
 - The account needs the admin (401/402/433) or Kie disabled the model (505): fail as
   ``unavailable`` and alert the admins once per problem.
 - Kie refused the parameters (400/422): ``invalid_input`` (``content_rejected`` when it reads
   like a content-policy refusal).
+- A code with its own reason (451 unreachable input, Suno's 409/413/531: services.kie_failures):
+  fail with that reason, so the user learns what to change.
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ from trt_local.kie.errors import (
     BadRequestError,
     FeatureDisabledError,
     InvalidParametersError,
+    KieAPIError,
+    KieBusyError,
     KieError,
     KieProtocolError,
     KieTransportError,
-    MaintenanceError,
     RateLimitedError,
 )
 from trt_local.services.alarms import Alarms
 from trt_local.services.job_views import to_view
+from trt_local.services.kie_failures import reason_for_code
 from trt_local.services.ports import FailureReason, Phase
 from trt_local.services.progress import Progress
 from trt_local.services.runtime_settings import RuntimeSettings
@@ -53,7 +57,7 @@ UNCERTAIN_RETRY_S = 5.0
 
 def requeue_delay(rounds: int, exc: KieError) -> float:
     """Seconds before the next round after ``rounds`` failed ones (1-based)."""
-    if isinstance(exc, MaintenanceError):
+    if isinstance(exc, KieBusyError):  # 455 maintenance, 550 queue full: minutes, not seconds
         return min(MAINTENANCE_CAP_S, MAINTENANCE_BASE_S * 2.0 ** (rounds - 1))
     delay = min(REQUEUE_CAP_S, REQUEUE_BASE_S * 2.0 ** (rounds - 1))
     if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
@@ -65,7 +69,14 @@ def nothing_started(exc: KieError) -> bool:
     """True when Kie cannot have started a task for the failed request."""
     if isinstance(exc, KieTransportError):
         return not exc.reached
-    return isinstance(exc, RateLimitedError | MaintenanceError)
+    return isinstance(exc, RateLimitedError | KieBusyError)
+
+
+def _coded_reason(exc: KieError) -> FailureReason | None:
+    """The reason of a final error code that has its own (451, 409, 413, 531); busy ones retry."""
+    if not isinstance(exc, KieAPIError) or exc.retryable:
+        return None
+    return reason_for_code(exc.code)
 
 
 def may_have_started(exc: KieError) -> bool:
@@ -154,6 +165,8 @@ class Creator:
         if exc.account_problem or isinstance(exc, FeatureDisabledError):
             await self._alarms.report(exc, record.model_id)
             await self._settlement.fail_and_refund(record.id, FailureReason.UNAVAILABLE, detail)
+        elif (coded := _coded_reason(exc)) is not None:
+            await self._settlement.fail_and_refund(record.id, coded, detail)
         elif isinstance(exc, BadRequestError | InvalidParametersError):
             reason = (
                 FailureReason.CONTENT_REJECTED
@@ -163,11 +176,9 @@ class Creator:
             await self._settlement.fail_and_refund(record.id, reason, detail)
         elif nothing_started(exc):
             if rounds >= MAX_CREATE_ROUNDS:
-                reason = (
-                    FailureReason.UNAVAILABLE
-                    if isinstance(exc, MaintenanceError)
-                    else FailureReason.UPSTREAM_FAILED
-                )
+                # 455 → unavailable, 550 → busy; a transport failure or 429 → upstream failed.
+                code = exc.code if isinstance(exc, KieAPIError) else None
+                reason = reason_for_code(code) or FailureReason.UPSTREAM_FAILED
                 await self._settlement.fail_and_refund(record.id, reason, detail)
             else:
                 await self._requeue(record, requeue_delay(rounds, exc), record.reached_failures)

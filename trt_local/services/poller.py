@@ -3,7 +3,8 @@
 - still running: the next poll follows ``core.jobs.next_poll_delay`` (never past the deadline);
   at the deadline one last poll decides, then the job fails with ``timeout``.
 - ``success`` with output → ``succeeded`` and due for delivery at once (Kie URLs expire);
-  ``success`` without output → ``no_result``; ``fail`` → ``content_rejected`` or
+  ``success`` without output → ``no_result``; ``fail`` → the reason of its failCode when that
+  code has one (services.kie_failures: 451, 550, …), else ``content_rejected`` or
   ``upstream_failed``.
 - a poll error is transient: keep polling with backoff; a 404 right after creation gets a few
   grace polls (Kie may lag), then the job fails.
@@ -26,6 +27,7 @@ from trt_local.kie.errors import KieError, NotFoundError
 from trt_local.kie.records import TaskRecord
 from trt_local.services.alarms import Alarms
 from trt_local.services.job_views import to_view
+from trt_local.services.kie_failures import reason_for_code
 from trt_local.services.ports import FailureReason
 from trt_local.services.progress import Progress, phase_for
 from trt_local.services.runtime_settings import RuntimeSettings
@@ -98,7 +100,7 @@ class Poller:
             return
         crash_point(crashpoints.WHILE_POLLING)
         if info.is_failed:
-            reason = (
+            reason = reason_for_code(info.fail_code) or (
                 FailureReason.CONTENT_REJECTED
                 if info.content_rejected
                 else FailureReason.UPSTREAM_FAILED

@@ -37,6 +37,13 @@ class FailureReason(StrEnum):
     TIMEOUT = "timeout"
     UPSTREAM_FAILED = "upstream_failed"
     NO_RESULT = "no_result"  # finished without a usable file
+    # Kie's own failure codes (API.md §12), read by services.kie_failures from either a create
+    # answer or a task's failCode:
+    INPUT_UNREACHABLE = "input_unreachable"  # 451: Kie could not fetch the user's upload
+    BUSY = "busy"  # 550: Kie's queue stayed full (455 maintenance stays "unavailable")
+    ALREADY_EXISTS = "already_exists"  # 409: Suno already made the WAV of that track
+    MATCHES_EXISTING_WORK = "matches_existing_work"  # 413: Suno: the upload is a known work
+    LYRICS_MALFORMED = "lyrics_malformed"  # 531: Suno could not read the lyrics
 
 
 class AlertCode(StrEnum):

@@ -10,13 +10,17 @@ The catalog names a model's family in its ``endpoint`` field; :func:`family` loo
 from __future__ import annotations
 
 from trt_local.kie.families.base import Family, HttpCall
+from trt_local.kie.families.flux_kontext import FLUX_KONTEXT
+from trt_local.kie.families.gpt4o_image import GPT4O_IMAGE
 from trt_local.kie.families.market import MARKET
+from trt_local.kie.families.runway import RUNWAY
 from trt_local.kie.families.suno import SUNO
 from trt_local.kie.families.veo import VEO
 from trt_local.kie.families.veo_upgrade import VEO_4K, VEO_1080P
 
 _FAMILIES: dict[str, Family] = {
-    adapter.name: adapter for adapter in (MARKET, SUNO, VEO, VEO_1080P, VEO_4K)
+    adapter.name: adapter
+    for adapter in (MARKET, SUNO, VEO, VEO_1080P, VEO_4K, RUNWAY, FLUX_KONTEXT, GPT4O_IMAGE)
 }
 
 

@@ -1,0 +1,99 @@
+"""Reading the dedicated families' status answers (API.md §5, §12), which differ from Market's.
+
+Flux Kontext, 4o Image (and Veo) report ``successFlag`` 0 running / 1 success / 2 create failed /
+3 generate failed; 4o Image's older page spells the same as ``status`` GENERATING / SUCCESS /
+CREATE_TASK_FAILED / GENERATE_FAILED. Their errors are ``errorCode``/``errorMessage``, Runway's
+newer pages say ``failCode``/``failMsg``. Numbers may come as strings, strings as null; these
+helpers read every spelling into the states and fields :class:`TaskRecord` uses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+_FLAG_STATES = {0: "generating", 1: "success", 2: "fail", 3: "fail"}
+_STATUS_STATES = {
+    "GENERATING": "generating",
+    "SUCCESS": "success",
+    "CREATE_TASK_FAILED": "fail",
+    "GENERATE_FAILED": "fail",
+}
+
+
+def text(raw: object) -> str:
+    if raw is None:
+        return ""
+    return raw if isinstance(raw, str) else str(raw)
+
+
+def integer(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float):
+        return int(raw)
+    if isinstance(raw, str):
+        try:
+            return int(float(raw))
+        except ValueError:
+            return None
+    return None
+
+
+def strings(raw: object) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return (raw,) if raw else ()
+    if isinstance(raw, list | tuple):
+        return tuple(item for item in raw if isinstance(item, str) and item)
+    return ()
+
+
+def json_object(raw: object) -> dict[str, Any]:
+    """An object that may arrive JSON-encoded (``paramJson``), decoded, empty or malformed."""
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, str) and raw.strip():
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            return {}
+        return dict(decoded) if isinstance(decoded, Mapping) else {}
+    return {}
+
+
+def flag_state(data: Mapping[str, Any]) -> str:
+    """The record state from ``successFlag`` (§12, preferred) or else the ``status`` name (§5).
+
+    Neither readable: "generating" — a record Kie is still filling in is a running task, and the
+    job's deadline bounds the wait.
+    """
+    flag = integer(data.get("successFlag"))
+    if flag in _FLAG_STATES:
+        return _FLAG_STATES[flag]
+    status = text(data.get("status")).strip().upper()
+    return _STATUS_STATES.get(status, "generating")
+
+
+def error_fields(data: Mapping[str, Any]) -> tuple[str, str]:
+    """(code, message) from ``errorCode``/``errorMessage`` or ``failCode``/``failMsg``."""
+    code = text(data.get("errorCode")) or text(data.get("failCode"))
+    message = text(data.get("errorMessage")) or text(data.get("failMsg"))
+    return code.strip(), message.strip()
+
+
+def progress_percent(raw: object) -> int | None:
+    """4o Image's ``progress`` is a fraction as a string ("0.45", "1.00"); others send 0-100."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    try:
+        value = float(raw) if isinstance(raw, int | float | str) else None
+    except ValueError:
+        return None
+    if value is None:
+        return None
+    fraction = isinstance(raw, float) or (isinstance(raw, str) and "." in raw)
+    percent = value * 100 if fraction and value <= 1.0 else value
+    return max(0, min(100, round(percent)))
