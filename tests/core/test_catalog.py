@@ -91,14 +91,14 @@ def test_overrides_switch_models_but_never_enable_unsupported(catalog: Catalog) 
         {
             "z-image": False,
             "topaz/image-upscale": True,
-            "runway": True,
+            "runway": False,
             "mj_txt2img": True,
             "nope": True,
         }
     )
     assert not model(changed, "z-image").enabled
     assert model(changed, "topaz/image-upscale").enabled
-    assert not model(changed, "runway").enabled
+    assert not model(changed, "runway").enabled  # a supported family switched off
     assert not model(changed, "mj_txt2img").enabled
     # the original is untouched and overrides start from the defaults each time
     assert model(catalog, "z-image").enabled
