@@ -63,6 +63,8 @@ async def test_a_restart_between_the_two_tracks_sends_only_the_second(
         await ann.send("no")
         await ann.wait("Instrumental")
         await ann.send("no")
+        await ann.wait("Choose the model")
+        await ann.press("V5")
         await ann.confirm()
         await crashed(proc, crashpoints.BETWEEN_FILES)
     first = sent_tracks(emu, ann.user)
