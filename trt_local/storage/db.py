@@ -94,9 +94,16 @@ class Database:
                 raise
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """One statement in its own transaction; returns the row count."""
-        async with self.transaction() as tx:
-            cursor = await tx.execute(sql, params)
+        """One statement in its own transaction; returns the row count.
+
+        Without BEGIN and COMMIT around it: the connection is in autocommit mode, where SQLite
+        runs a lone statement as its own transaction, taking the write lock when it starts (a
+        statement that writes never upgrades from a read). That is one trip to the writer's thread
+        instead of three, for the write every update makes (the inbox marking it done). The write
+        lock still keeps it out of another handler's open transaction.
+        """
+        async with self.write_lock:
+            cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
     async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -104,15 +111,18 @@ class Database:
             await tx.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        """One row of committed data (never a row of a transaction still open)."""
-        async with self._reader.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        """The first row of committed data (never a row of a transaction still open).
+
+        Reads every row the query yields, in one trip to the reader's thread instead of three
+        (execute, fetch, close: each a hand-off that costs more than a point lookup): for lookups
+        by key, aggregates and ``LIMIT 1`` queries, which is what it is used for.
+        """
+        rows = await self._reader.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Rows of committed data (never rows of a transaction still open)."""
-        async with self._reader.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Rows of committed data (never rows of a transaction still open); one thread trip."""
+        return list(await self._reader.execute_fetchall(sql, params))
 
     async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)

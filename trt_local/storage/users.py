@@ -84,8 +84,11 @@ class UsersRepo:
                     "tg_language = ?, last_seen = ? WHERE id = ?",
                     (username, first_name, last_name, tg_language, now, user_id),
                 )
-            async with tx.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)) as cur:
-                row = await cur.fetchone()
+            # One trip to the writer's thread (a cursor's execute, fetch and close are three).
+            rows = await tx.execute_fetchall(
+                f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)
+            )
+        row = next(iter(rows), None)
         assert row is not None
         return replace(UserRecord.from_row(row), created=created)
 
