@@ -69,25 +69,28 @@ class UsersRepo:
         ``created`` tells whether this call inserted the row; ``on_created`` then runs in the
         same transaction (the welcome bonus), so a user never exists without it.
         """
+        refresh = (
+            "UPDATE users SET username = ?, first_name = ?, last_name = ?, tg_language = ?, "
+            f"last_seen = ? WHERE id = ? RETURNING {_COLUMNS}"
+        )
+        values = (username, first_name, last_name, tg_language, now, user_id)
+        # One transaction either way: updates are handled concurrently, and a user's row must be
+        # written in the order their updates took the write lock (a /start before an admin's
+        # /topup for that user). A user seen before — nearly every update — is one statement.
         async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO users (id, username, first_name, last_name, tg_language, first_seen, "
-                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                (user_id, username, first_name, last_name, tg_language, now, now),
-            )
-            created = cursor.rowcount == 1
-            if created and on_created is not None:
-                await on_created(tx, user_id, now)
-            elif not created:
+            rows = await tx.execute_fetchall(refresh, values)
+            created = not rows
+            if created:
                 await tx.execute(
-                    "UPDATE users SET username = ?, first_name = ?, last_name = ?, "
-                    "tg_language = ?, last_seen = ? WHERE id = ?",
-                    (username, first_name, last_name, tg_language, now, user_id),
+                    "INSERT INTO users (id, username, first_name, last_name, tg_language, "
+                    "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (user_id, username, first_name, last_name, tg_language, now, now),
                 )
-            # One trip to the writer's thread (a cursor's execute, fetch and close are three).
-            rows = await tx.execute_fetchall(
-                f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)
-            )
+                if on_created is not None:
+                    await on_created(tx, user_id, now)
+                rows = await tx.execute_fetchall(
+                    f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)
+                )
         row = next(iter(rows), None)
         assert row is not None
         return replace(UserRecord.from_row(row), created=created)
