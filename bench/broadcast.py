@@ -151,7 +151,8 @@ async def measure(sends: int, users: int) -> Result:
                 await asyncio.sleep(max(0.0, at - loop.time()))  # pacing: this is a bench
                 await asker.send("/start")
             report = await boss.wait("Broadcast #1 finished", timeout=expected_s * 2 + 60)
-            await asyncio.gather(*(tap.replied(a.id, 1) for a in askers))
+            async with asyncio.timeout(60):
+                await asyncio.gather(*(tap.replied(a.id, 1) for a in askers))
     sent = re.search(r"Sent: (\d+)", report.content)
     span = copies.last_accepted - (copies.first_sent or started)
     return Result(

@@ -136,7 +136,8 @@ async def throughput(kind: str, sizes: Sizes) -> float:
                 await user.send("/start")
                 await tap.replied(user.id, sent)
 
-        await asyncio.gather(*(person(i) for i in range(sizes.users)))
+        async with asyncio.timeout(300):  # a /start left unanswered fails the run, not hangs it
+            await asyncio.gather(*(person(i) for i in range(sizes.users)))
         elapsed = tap.last_reply - started
     return sizes.users * sizes.per_user / elapsed
 
@@ -154,7 +155,8 @@ async def latency(kind: str, sizes: Sizes) -> list[float]:
             await asyncio.sleep(max(0.0, started + n / TELEGRAM_RATE - loop.time()))
             await users[n % sizes.users].send("/start")
         sent = [len(range(i, sizes.paced, sizes.users)) for i in range(sizes.users)]
-        await asyncio.gather(*(tap.replied(u.id, k) for u, k in zip(users, sent, strict=True)))
+        async with asyncio.timeout(60):
+            await asyncio.gather(*(tap.replied(u.id, k) for u, k in zip(users, sent, strict=True)))
     return tap.latencies
 
 
@@ -176,7 +178,8 @@ async def flood(users: int) -> Flood:
         started = loop.time()
         for person in people:
             await person.send("/start")
-        await asyncio.gather(*(tap.replied(p.id, 1) for p in people))
+        async with asyncio.timeout(120):
+            await asyncio.gather(*(tap.replied(p.id, 1) for p in people))
         last = tap.last_reply - started
     return Flood(last, emu.flood_refusals, (users - TELEGRAM_RATE) / TELEGRAM_RATE)
 
