@@ -3,8 +3,9 @@
 Both bots run in this process against the in-process Telegram emulator (``EmulatorRequest``, no
 sockets), with the same ``concurrent_updates`` and no outgoing limiter, so the difference is our
 code: the durable inbox (every fetched batch written to SQLite, every update marked done), the
-gate (the user recorded, anti-flood), the menu built from the database. The bare bot answers
-/start with a fixed text. Real time throughout except the flood part.
+gate (the user recorded, anti-flood, the wizard reset), the menu. The bare bot answers /start
+with a fixed text; a second bare bot answers with our menu (HTML, ten buttons), which shows how
+much of the gap is our code and how much the richer answer. Real time except the flood part.
 
 - updates/s: U users each send /start, wait for the answer, and send again, P times (U·P updates,
   U in flight). Rate = U·P / (first send → last reply). Runs alternate ours/bare; medians. The
@@ -34,11 +35,13 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
 from bench.report import Row, at_least, at_most, group_main
@@ -47,6 +50,8 @@ from bench.warp import percentile, run_warped, warp_clock
 from tests.e2e.harness import TOKEN, JumpClock, make_settings
 from trt_local.app import POLL_TIMEOUT, TrtApp
 from trt_local.bot.application import CONCURRENT_UPDATES
+from trt_local.bot.keyboards import main_menu
+from trt_local.bot.texts import t
 from trt_local.emulator import TelegramEmulator
 from trt_local.emulator.flood import TELEGRAM_LIMITS
 from trt_local.emulator.request import BASE_FILE_URL, BASE_URL, EmulatorRequest
@@ -77,13 +82,23 @@ async def _bare_start(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_message.reply_text(BARE_TEXT)
 
 
+async def _menu_start(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The reply our bot gives (the menu: HTML, ten buttons), with none of our code before it."""
+    assert update.effective_message is not None and update.effective_user is not None
+    text = t("en", "menu.title", name=escape(update.effective_user.first_name))
+    await update.effective_message.reply_text(
+        text, reply_markup=main_menu("en"), parse_mode=ParseMode.HTML
+    )
+
+
 @contextlib.asynccontextmanager
 async def running(
     kind: str, emu: TelegramEmulator, clock: Callable[[], float], *, limiter: bool = False
 ) -> AsyncIterator[None]:
-    """Our bot (real TrtApp, SQLite in a temp folder) or the bare one, polling the emulator."""
+    """Our bot (real TrtApp, SQLite in a temp folder) or a bare one ("bare": a fixed text,
+    "menu": our menu), polling the emulator."""
     requests = (EmulatorRequest(emu), EmulatorRequest(emu))
-    if kind == "bare":
+    if kind in ("bare", "menu"):
         bare: Application = (  # type: ignore[type-arg]
             ApplicationBuilder()
             .token(TOKEN)
@@ -94,7 +109,7 @@ async def running(
             .concurrent_updates(CONCURRENT_UPDATES)
             .build()
         )
-        bare.add_handler(CommandHandler("start", _bare_start))
+        bare.add_handler(CommandHandler("start", _bare_start if kind == "bare" else _menu_start))
         await bare.initialize()
         await bare.start()
         assert bare.updater is not None
@@ -188,11 +203,11 @@ def run(quick: bool) -> list[Row]:
     logging.disable(logging.WARNING)  # the bot's log (a low-credit alert…) is not the table
     sizes = QUICK if quick else FULL
     n = sizes.users * sizes.per_user
-    rates: dict[str, list[float]] = {"ours": [], "bare": []}
+    rates: dict[str, list[float]] = {"ours": [], "bare": [], "menu": []}
     for _ in range(sizes.runs):
-        for kind in ("ours", "bare"):  # alternate so machine noise hits both alike
+        for kind in rates:  # alternate so machine noise hits all alike
             rates[kind].append(asyncio.run(throughput(kind, sizes)))
-    ours, bare = (statistics.median(rates[kind]) for kind in ("ours", "bare"))
+    ours, bare, menu = (statistics.median(rates[kind]) for kind in rates)
     ours_ms = [s * 1000 for s in asyncio.run(latency("ours", sizes))]
     bare_ms = [s * 1000 for s in asyncio.run(latency("bare", sizes))]
     storm: Flood = run_warped(lambda: flood(sizes.flood_users))
@@ -210,6 +225,14 @@ def run(quick: bool) -> list[Row]:
             "",
             at_least(0.8),
             detail="same emulator, no limiter",
+        ),
+        Row(
+            GROUP,
+            "ours / bare PTB + our menu",
+            ours / menu,
+            "",
+            baseline=menu,
+            detail="bare PTB answering with our menu: what our code costs",
         ),
         Row(GROUP, "latency p50", percentile(ours_ms, 50), "ms", detail=paced),
         Row(
