@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -79,19 +79,31 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any exception."""
+        async with self.write_lock, self._begun() as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def locked(self) -> AsyncIterator[Writer]:
+        """The write lock, held: lone statements first, then a transaction if they call for one
+        (see :class:`Writer`), with no other writer in between."""
         async with self.write_lock:
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                # Inside the try: a COMMIT that fails (a deferred constraint, a full disk) may leave
-                # the transaction open, and then every later BEGIN here would fail: roll it back.
-                await self._conn.execute("COMMIT")
-            except BaseException:
-                # Also when cancelled while BEGIN was still queued: aiosqlite runs statements in
-                # order on its thread, so this ROLLBACK lands after that BEGIN either way.
-                with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open
-                    await asyncio.shield(self._conn.execute("ROLLBACK"))
-                raise
+            yield Writer(self._conn, self._begun)
+
+    @asynccontextmanager
+    async def _begun(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer; the caller holds the write lock."""
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            yield self._conn
+            # Inside the try: a COMMIT that fails (a deferred constraint, a full disk) may leave
+            # the transaction open, and then every later BEGIN here would fail: roll it back.
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            # Also when cancelled while BEGIN was still queued: aiosqlite runs statements in
+            # order on its thread, so this ROLLBACK lands after that BEGIN either way.
+            with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open
+                await asyncio.shield(self._conn.execute("ROLLBACK"))
+            raise
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """One statement in its own transaction; returns the row count.
@@ -139,6 +151,23 @@ class Database:
                 await self._conn.backup(dest)
             finally:
                 await dest.close()
+
+
+class Writer:
+    """The writer connection while :meth:`Database.locked` holds the write lock."""
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        begun: Callable[[], contextlib.AbstractAsyncContextManager[aiosqlite.Connection]],
+    ) -> None:
+        self._conn = conn
+        self.transaction = begun
+
+    async def returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """A lone statement, its own transaction (autocommit, as :meth:`Database.write`); the
+        rows of its RETURNING, in one trip to the writer's thread."""
+        return list(await self._conn.execute_fetchall(sql, params))
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:

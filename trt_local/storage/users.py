@@ -74,23 +74,26 @@ class UsersRepo:
             f"last_seen = ? WHERE id = ? RETURNING {_COLUMNS}"
         )
         values = (username, first_name, last_name, tg_language, now, user_id)
-        # One transaction either way: updates are handled concurrently, and a user's row must be
-        # written in the order their updates took the write lock (a /start before an admin's
-        # /topup for that user). A user seen before — nearly every update — is one statement.
-        async with self._db.transaction() as tx:
-            rows = await tx.execute_fetchall(refresh, values)
+        # Under the write lock throughout: updates are handled concurrently, and a user's row must
+        # be written in the order their updates took the lock (a /start before an admin's /topup
+        # for that user). A user seen before — nearly every update — is one statement, one trip.
+        async with self._db.locked() as writer:
+            rows = await writer.returning(refresh, values)
             created = not rows
             if created:
-                await tx.execute(
-                    "INSERT INTO users (id, username, first_name, last_name, tg_language, "
-                    "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (user_id, username, first_name, last_name, tg_language, now, now),
-                )
-                if on_created is not None:
-                    await on_created(tx, user_id, now)
-                rows = await tx.execute_fetchall(
-                    f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)
-                )
+                async with writer.transaction() as tx:
+                    cursor = await tx.execute(
+                        "INSERT INTO users (id, username, first_name, last_name, tg_language, "
+                        "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(id) DO NOTHING",
+                        (user_id, username, first_name, last_name, tg_language, now, now),
+                    )
+                    created = cursor.rowcount == 1  # else another process made it just now
+                    if created and on_created is not None:
+                        await on_created(tx, user_id, now)
+                    select = f"SELECT {_COLUMNS} FROM users WHERE id = ?"
+                    sql, params = (select, (user_id,)) if created else (refresh, values)
+                    rows = list(await tx.execute_fetchall(sql, params))
         row = next(iter(rows), None)
         assert row is not None
         return replace(UserRecord.from_row(row), created=created)
