@@ -12,12 +12,8 @@ Measured per configuration:
   - 429s the emulator answered, and news not delivered (a call still refused after its retries).
 
 Virtual time (the default): 10 000 sends at 30/s take 5.5 minutes of Telegram time. The bench runs
-the event loop on ``WarpLoop``, whose clock skips ahead whenever the loop would otherwise sleep
-with nothing to do: it waits ``--grace`` ms of real time for I/O (an aiosqlite thread finishing),
-then jumps to its next timer. CPU time is counted as it passes, so only idle waiting is skipped.
-Everything paced reads that clock (the emulator's flood rules, both limiters via loop.time(),
-asyncio sleeps and timeouts). A database step slower than the grace gets its wait counted up to the
-next timer; ``--real`` runs the same on real time to check a smaller run against it.
+the event loop on ``bench.warp.WarpLoop`` (idle waits skipped, ``--grace`` ms of real time left
+for I/O); ``--real`` runs the same on real time to check a smaller run against it.
 
 Runs alternate between the two (``--runs``); the table shows medians, and each run's 429s below it:
 the baseline swings between runs (a 429 cascade starts or not).
@@ -34,7 +30,6 @@ import argparse
 import asyncio
 import os
 import random
-import selectors
 import statistics
 import sys
 import tempfile
@@ -49,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import AIORateLimiter
 
+from bench.warp import WarpLoop, percentile
 from tests.e2e.harness import TOKEN, make_settings
 from trt_local.app import TrtApp
 from trt_local.emulator import TelegramEmulator, UploadedFile
@@ -56,40 +52,6 @@ from trt_local.emulator.request import EmulatorRequest
 
 NEWS = "Big news: new models are in!"
 READER_BASE, ASKER_BASE = 100_000, 900_000
-
-
-class _SkippingSelector:
-    """Waits for real I/O at most ``grace`` seconds; a longer idle wait is skipped on the clock."""
-
-    def __init__(self, loop_offset: Callable[[float], None], grace: float) -> None:
-        self._inner = selectors.DefaultSelector()
-        self._skip = loop_offset
-        self._grace = grace
-
-    def select(self, timeout: float | None = None) -> list[Any]:
-        if timeout is None or timeout <= self._grace:
-            return self._inner.select(timeout)  # nothing scheduled: only I/O can wake us
-        events = self._inner.select(self._grace)
-        if not events:
-            self._skip(timeout - self._grace)
-        return events
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-class WarpLoop(asyncio.SelectorEventLoop):
-    """An event loop whose clock is monotonic time plus the idle waits it skipped."""
-
-    def __init__(self, grace: float) -> None:
-        self.skipped = 0.0
-        super().__init__(_SkippingSelector(self._add_skip, grace))  # type: ignore[arg-type]
-
-    def _add_skip(self, seconds: float) -> None:
-        self.skipped += seconds
-
-    def time(self) -> float:
-        return time.monotonic() + self.skipped
 
 
 @dataclass
@@ -202,13 +164,6 @@ async def measure(kind: str, sends: int, users: int, window: int) -> Result:
         span=span,
         wall=time.perf_counter() - wall,
     )
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest rank: with 20 values p99 is the largest."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(rank) - 1]
 
 
 def report(runs: dict[str, list[Result]], args: argparse.Namespace) -> None:

@@ -106,7 +106,7 @@ def build_application(
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
     )
     # One outgoing budget, three lanes (outbox_limiter.py). False = no pacing, for benchmarks of
-    # the bare path (bench/start_path.py); a limiter object is used as given (bench/outbox.py).
+    # the bare path (bench/update_path.py); a limiter object is used as given (bench/outbox.py).
     if rate_limiter is True:
         builder = builder.rate_limiter(OutboxLimiter(clock=clock))
     elif rate_limiter is False:

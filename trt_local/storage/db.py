@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -79,24 +79,43 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any exception."""
+        async with self.write_lock, self._begun() as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def locked(self) -> AsyncIterator[Writer]:
+        """The write lock, held: lone statements first, then a transaction if they call for one
+        (see :class:`Writer`), with no other writer in between."""
         async with self.write_lock:
-            try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                # Inside the try: a COMMIT that fails (a deferred constraint, a full disk) may leave
-                # the transaction open, and then every later BEGIN here would fail: roll it back.
-                await self._conn.execute("COMMIT")
-            except BaseException:
-                # Also when cancelled while BEGIN was still queued: aiosqlite runs statements in
-                # order on its thread, so this ROLLBACK lands after that BEGIN either way.
-                with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open
-                    await asyncio.shield(self._conn.execute("ROLLBACK"))
-                raise
+            yield Writer(self._conn, self._begun)
+
+    @asynccontextmanager
+    async def _begun(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer; the caller holds the write lock."""
+        try:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            yield self._conn
+            # Inside the try: a COMMIT that fails (a deferred constraint, a full disk) may leave
+            # the transaction open, and then every later BEGIN here would fail: roll it back.
+            await self._conn.execute("COMMIT")
+        except BaseException:
+            # Also when cancelled while BEGIN was still queued: aiosqlite runs statements in
+            # order on its thread, so this ROLLBACK lands after that BEGIN either way.
+            with contextlib.suppress(sqlite3.OperationalError):  # no transaction was open
+                await asyncio.shield(self._conn.execute("ROLLBACK"))
+            raise
 
     async def write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """One statement in its own transaction; returns the row count."""
-        async with self.transaction() as tx:
-            cursor = await tx.execute(sql, params)
+        """One statement in its own transaction; returns the row count.
+
+        Without BEGIN and COMMIT around it: the connection is in autocommit mode, where SQLite
+        runs a lone statement as its own transaction, taking the write lock when it starts (a
+        statement that writes never upgrades from a read). That is one trip to the writer's thread
+        instead of three, for the write every update makes (the inbox marking it done). The write
+        lock still keeps it out of another handler's open transaction.
+        """
+        async with self.write_lock:
+            cursor = await self._conn.execute(sql, params)
             return cursor.rowcount
 
     async def write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -104,15 +123,18 @@ class Database:
             await tx.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        """One row of committed data (never a row of a transaction still open)."""
-        async with self._reader.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        """The first row of committed data (never a row of a transaction still open).
+
+        Reads every row the query yields, in one trip to the reader's thread instead of three
+        (execute, fetch, close: each a hand-off that costs more than a point lookup): for lookups
+        by key, aggregates and ``LIMIT 1`` queries, which is what it is used for.
+        """
+        rows = await self._reader.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Rows of committed data (never rows of a transaction still open)."""
-        async with self._reader.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Rows of committed data (never rows of a transaction still open); one thread trip."""
+        return list(await self._reader.execute_fetchall(sql, params))
 
     async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)
@@ -129,6 +151,23 @@ class Database:
                 await self._conn.backup(dest)
             finally:
                 await dest.close()
+
+
+class Writer:
+    """The writer connection while :meth:`Database.locked` holds the write lock."""
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        begun: Callable[[], contextlib.AbstractAsyncContextManager[aiosqlite.Connection]],
+    ) -> None:
+        self._conn = conn
+        self.transaction = begun
+
+    async def returning(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """A lone statement, its own transaction (autocommit, as :meth:`Database.write`); the
+        rows of its RETURNING, in one trip to the writer's thread."""
+        return list(await self._conn.execute_fetchall(sql, params))
 
 
 async def _connect(path: Path) -> aiosqlite.Connection:

@@ -25,4 +25,6 @@ class DraftsRepo:
         )
 
     async def delete(self, user_id: int) -> None:
-        await self._db.write("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+        # Read first: every command resets the wizard, and most users have no draft to delete.
+        if await self._db.scalar("SELECT 1 FROM drafts WHERE user_id = ?", (user_id,)):
+            await self._db.write("DELETE FROM drafts WHERE user_id = ?", (user_id,))

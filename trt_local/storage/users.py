@@ -69,23 +69,32 @@ class UsersRepo:
         ``created`` tells whether this call inserted the row; ``on_created`` then runs in the
         same transaction (the welcome bonus), so a user never exists without it.
         """
-        async with self._db.transaction() as tx:
-            cursor = await tx.execute(
-                "INSERT INTO users (id, username, first_name, last_name, tg_language, first_seen, "
-                "last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                (user_id, username, first_name, last_name, tg_language, now, now),
-            )
-            created = cursor.rowcount == 1
-            if created and on_created is not None:
-                await on_created(tx, user_id, now)
-            elif not created:
-                await tx.execute(
-                    "UPDATE users SET username = ?, first_name = ?, last_name = ?, "
-                    "tg_language = ?, last_seen = ? WHERE id = ?",
-                    (username, first_name, last_name, tg_language, now, user_id),
-                )
-            async with tx.execute(f"SELECT {_COLUMNS} FROM users WHERE id = ?", (user_id,)) as cur:
-                row = await cur.fetchone()
+        refresh = (
+            "UPDATE users SET username = ?, first_name = ?, last_name = ?, tg_language = ?, "
+            f"last_seen = ? WHERE id = ? RETURNING {_COLUMNS}"
+        )
+        values = (username, first_name, last_name, tg_language, now, user_id)
+        # Under the write lock throughout: updates are handled concurrently, and a user's row must
+        # be written in the order their updates took the lock (a /start before an admin's /topup
+        # for that user). A user seen before — nearly every update — is one statement, one trip.
+        async with self._db.locked() as writer:
+            rows = await writer.returning(refresh, values)
+            created = not rows
+            if created:
+                async with writer.transaction() as tx:
+                    cursor = await tx.execute(
+                        "INSERT INTO users (id, username, first_name, last_name, tg_language, "
+                        "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT(id) DO NOTHING",
+                        (user_id, username, first_name, last_name, tg_language, now, now),
+                    )
+                    created = cursor.rowcount == 1  # else another process made it just now
+                    if created and on_created is not None:
+                        await on_created(tx, user_id, now)
+                    select = f"SELECT {_COLUMNS} FROM users WHERE id = ?"
+                    sql, params = (select, (user_id,)) if created else (refresh, values)
+                    rows = list(await tx.execute_fetchall(sql, params))
+        row = next(iter(rows), None)
         assert row is not None
         return replace(UserRecord.from_row(row), created=created)
 
