@@ -88,7 +88,9 @@ def audience_filter(audience: Audience, now: float) -> tuple[str, tuple[Any, ...
     """The WHERE clause (over ``users u``) selecting the audience, with its parameters."""
     kind = audience.kind
     if kind is AudienceKind.ACTIVE:
-        return f"{_REACHABLE} AND u.last_seen >= ?", (now - (audience.days or 0) * DAY_S,)
+        # +last_seen: most users are recent, and reading users_last_seen then each row at random
+        # is ten times slower than reading the table in order (bench/money.py).
+        return f"{_REACHABLE} AND +u.last_seen >= ?", (now - (audience.days or 0) * DAY_S,)
     if kind is AudienceKind.JOINED:
         return f"{_REACHABLE} AND u.first_seen >= ?", (now - (audience.days or 0) * DAY_S,)
     if kind is AudienceKind.PAID:

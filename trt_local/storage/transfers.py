@@ -103,7 +103,9 @@ class TransfersRepo:
     async def pending(self, limit: int = 100) -> list[TransferRecord]:
         """Transfers waiting for a decision, oldest first (the review queue)."""
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM payments WHERE status = 'pending' AND method = 'transfer' "
+            # +method: the status index reaches the few pending rows; the method index would walk
+            # every transfer ever made.
+            f"SELECT {_COLUMNS} FROM payments WHERE status = 'pending' AND +method = 'transfer' "
             "ORDER BY id LIMIT ?",
             (limit,),
         )
@@ -112,7 +114,7 @@ class TransfersRepo:
     async def expired_candidates(self, created_before: float, limit: int = 100) -> list[int]:
         """Ids of pending transfers submitted before ``created_before``, oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT id FROM payments WHERE status = 'pending' AND method = 'transfer' "
+            "SELECT id FROM payments WHERE status = 'pending' AND +method = 'transfer' "
             "AND created_at < ? ORDER BY id LIMIT ?",
             (created_before, limit),
         )
