@@ -58,12 +58,16 @@ from trt_local.services.promo import PromoService
 from trt_local.services.referrals import ReferralService
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stars import StarsService
-from trt_local.services.stats import StatsService
+from trt_local.services.stats import DAY_S, StatsService, day_start
 from trt_local.services.transfers import TransferService
 from trt_local.services.users import UserService, UserView
+from trt_local.storage import overview
+from trt_local.storage import stats as storage_stats
 from trt_local.storage.db import Database
 from trt_local.storage.errors import ErrorsRepo
 from trt_local.storage.job_queries import JobFilter
+from trt_local.storage.overview import Periods
+from trt_local.storage.stats import HOUR_S
 from trt_local.storage.users import UsersRepo
 
 GROUP = "4 money"
@@ -330,6 +334,19 @@ async def measure(folder: Path, users: int, operations: int, runs: int) -> list[
             ("referrals.stats", lambda: referrals.stats(FIRST_USER_ID + 1)),
             ("broadcasts.audiences", broadcasts.audiences),
             ("broadcasts.history", broadcasts.history),
+        ]
+        # The pieces of stats.overview and stats.activity, each one storage query.
+        _, midnight = day_start(now, settings.prices.timezone)
+        periods = Periods(today=midnight, week=now - 7 * DAY_S, month=now - 30 * DAY_S)
+        hour = (now // HOUR_S - 23) * HOUR_S
+        queries += [
+            ("overview.user_counts", lambda: overview.user_counts(db, periods)),
+            ("overview.job_counts", lambda: overview.job_counts(db, periods)),
+            ("overview.topups_by_method", lambda: overview.topups_by_method(db, periods)),
+            ("overview.refunds", lambda: overview.refunds(db, periods)),
+            ("stats.ledger_per_hour", lambda: storage_stats.ledger_per_hour(db, hour, 24)),
+            ("stats.jobs_per_hour", lambda: storage_stats.jobs_per_hour(db, hour, 24)),
+            ("stats.topups_by_method", lambda: storage_stats.topups_by_method(db, midnight, now)),
         ]
         for kind in (AudienceKind.ALL, AudienceKind.PAID, AudienceKind.BALANCE):
             audience = Audience(kind)
