@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 KINDS = ("promo", "referral", "welcome", "admin", "job", "refund")
 
@@ -78,8 +78,7 @@ async def grant(
 
 
 async def count_tx(tx: aiosqlite.Connection, user_id: int) -> int:
-    async with tx.execute("SELECT bonus_free FROM users WHERE id = ?", (user_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, "SELECT bonus_free FROM users WHERE id = ?", (user_id,))
     return int(row[0]) if row else 0
 
 

@@ -19,7 +19,7 @@ import aiosqlite
 
 from trt_local.core.jobs import JobStatus, OutputKind
 from trt_local.core.pricing import QuoteBasis
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 OPEN_STATUSES: tuple[JobStatus, ...] = (
     JobStatus.QUEUED,
@@ -171,14 +171,12 @@ async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
 
 
 async def get_tx(tx: aiosqlite.Connection, job_id: int) -> JobRecord | None:
-    async with tx.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, "SELECT * FROM jobs WHERE id = ?", (job_id,))
     return None if row is None else JobRecord.from_row(row)
 
 
 async def by_ref_tx(tx: aiosqlite.Connection, ref: str) -> JobRecord | None:
-    async with tx.execute("SELECT * FROM jobs WHERE ref = ?", (ref,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, "SELECT * FROM jobs WHERE ref = ?", (ref,))
     return None if row is None else JobRecord.from_row(row)
 
 
@@ -189,8 +187,7 @@ async def count_open_tx(tx: aiosqlite.Connection, user_id: int | None = None) ->
     if user_id is not None:
         sql += " AND user_id = ?"
         params = (user_id,)
-    async with tx.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, sql, params)
     return int(row[0]) if row else 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 DECIDED = ("approved", "rejected", "expired")
 
@@ -63,10 +63,9 @@ async def insert_pending(
 
 
 async def get_tx(tx: aiosqlite.Connection, payment_id: int) -> TransferRecord | None:
-    async with tx.execute(
-        f"SELECT {_COLUMNS} FROM payments WHERE id = ? AND method = 'transfer'", (payment_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(
+        tx, f"SELECT {_COLUMNS} FROM payments WHERE id = ? AND method = 'transfer'", (payment_id,)
+    )
     return None if row is None else TransferRecord.from_row(row)
 
 
