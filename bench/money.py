@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import random
 import sqlite3
 import statistics
@@ -256,10 +257,7 @@ async def measure(folder: Path, users: int, operations: int, runs: int) -> list[
         wrong += abs(int(credited or 0) - operations)
         # -- top-ups: transfers approved ----------------------------------------------------------
         pending = await _seed_pending_transfers(db, picked[:operations], now)
-        calls = [
-            (lambda payment_id=payment_id: transfers.approve(ADMIN, payment_id))
-            for payment_id in pending
-        ]
+        calls = [functools.partial(transfers.approve, ADMIN, payment_id) for payment_id in pending]
         results, seconds = await bounded(calls)
         transfer_failures = errors_in(results)
         rows.append(
@@ -348,20 +346,17 @@ async def measure(folder: Path, users: int, operations: int, runs: int) -> list[
             ("stats.jobs_per_hour", lambda: storage_stats.jobs_per_hour(db, hour, 24)),
             ("stats.topups_by_method", lambda: storage_stats.topups_by_method(db, midnight, now)),
         ]
-        for kind in (AudienceKind.ALL, AudienceKind.PAID, AudienceKind.BALANCE):
-            audience = Audience(kind)
+        for audience in (
+            Audience(AudienceKind.ALL),
+            Audience(AudienceKind.PAID),
+            Audience(AudienceKind.BALANCE),
+            Audience(AudienceKind.ACTIVE, 30),
+            Audience(AudienceKind.JOINED, 30),
+        ):
             queries.append(
                 (
-                    f"broadcasts.audience {kind.value}",
-                    lambda a=audience: broadcasts.audience_size(a),
-                )
-            )
-        for kind in (AudienceKind.ACTIVE, AudienceKind.JOINED):
-            audience = Audience(kind, 30)
-            queries.append(
-                (
-                    f"broadcasts.audience {kind.value}",
-                    lambda a=audience: broadcasts.audience_size(a),
+                    f"broadcasts.audience {audience.kind.value}",
+                    functools.partial(broadcasts.audience_size, audience),
                 )
             )
         for name, call in queries:
