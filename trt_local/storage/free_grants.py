@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from trt_local.storage.db import Database, Row, first_row
+from trt_local.storage.db import Database, Row
 
 KINDS = ("promo", "referral", "welcome", "admin", "job", "refund")
 
@@ -75,11 +75,6 @@ async def grant(
         (user_id, amount, kind, ref, actor_id, after, now),
     )
     return after
-
-
-async def count_tx(tx: aiosqlite.Connection, user_id: int) -> int:
-    row = await first_row(tx, "SELECT bonus_free FROM users WHERE id = ?", (user_id,))
-    return int(row[0]) if row else 0
 
 
 class FreeGrantsRepo:

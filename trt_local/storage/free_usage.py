@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from trt_local.storage.db import Database, first_row
-
-
-async def used_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> int:
-    row = await first_row(
-        tx, "SELECT used FROM free_usage WHERE user_id = ? AND day = ?", (user_id, day)
-    )
-    return int(row[0]) if row else 0
+from trt_local.storage.db import Database
 
 
 async def consume_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> int:

@@ -180,17 +180,6 @@ async def by_ref_tx(tx: aiosqlite.Connection, ref: str) -> JobRecord | None:
     return None if row is None else JobRecord.from_row(row)
 
 
-async def count_open_tx(tx: aiosqlite.Connection, user_id: int | None = None) -> int:
-    """Non-terminal jobs of one user, or of everyone (the caps are enforced from these)."""
-    sql = f"SELECT COUNT(*) FROM jobs WHERE status IN {_OPEN_SQL}"
-    params: tuple[int, ...] = ()
-    if user_id is not None:
-        sql += " AND user_id = ?"
-        params = (user_id,)
-    row = await first_row(tx, sql, params)
-    return int(row[0]) if row else 0
-
-
 def _assignments(fields: Mapping[str, Any]) -> str:
     unknown = set(fields) - _UPDATABLE
     if unknown:
