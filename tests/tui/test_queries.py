@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.tui.seed import migrated
+from trt_local.core.broadcast import Audience, AudienceKind
 from trt_local.core.jobs import JobStatus
 from trt_local.storage import exports, job_queries, overview, stats, user_queries
+from trt_local.storage.broadcasts import BroadcastsRepo
 from trt_local.storage.db import Database, Row
 from trt_local.storage.job_queries import JobFilter
 from trt_local.storage.payments import PaymentsRepo
@@ -147,6 +149,9 @@ async def test_period_totals_read_only_index_ranges_never_sort_a_period(tmp_path
         await TransfersRepo(fake).pending()
         await TransfersRepo(fake).expired_candidates(1.0)
         short_lists = list(recorder.statements)
+        recorder.statements.clear()
+        await BroadcastsRepo(fake).audience_size(Audience(AudienceKind.PAID), 1.0)
+        [(paid_sql, paid_params)] = recorder.statements
     finally:
         await db.close()
     for sql, params in period_statements:
@@ -159,3 +164,5 @@ async def test_period_totals_read_only_index_ranges_never_sort_a_period(tmp_path
     for sql, params in short_lists:
         plan = " ".join(plan_of(path, sql, params))
         assert "jobs_failed" in plan or "payments_status (status=?)" in plan, (sql, plan)
+    # Whether each of 100 000 users ever topped up: an index probe, not their ledger rows.
+    assert "COVERING INDEX ledger_topups" in " ".join(plan_of(path, paid_sql, paid_params))

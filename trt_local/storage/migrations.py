@@ -403,7 +403,10 @@ CREATE INDEX payments_decided ON payments(method, decided_at, status, amount_min
     WHERE decided_at IS NOT NULL;
 CREATE INDEX payments_money ON payments(method, status, amount_minor);
 DROP INDEX ledger_kind;
-CREATE INDEX ledger_kind ON ledger(kind, created_at, amount_minor)
+CREATE INDEX ledger_kind ON ledger(kind, created_at, amount_minor);
+-- The "paid" broadcast audience asks for every user whether they ever topped up: one probe of
+-- this small index each, without reading their ledger rows.
+CREATE INDEX ledger_topups ON ledger(user_id, kind) WHERE kind = 'topup'
 """
 
 MIGRATIONS: tuple[str, ...] = (
