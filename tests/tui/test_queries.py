@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.tui.seed import migrated
-from trt_local.core.broadcast import Audience, AudienceKind
+from trt_local.core.broadcast import Audience, AudienceKind, standard_audiences
 from trt_local.core.jobs import JobStatus
 from trt_local.storage import exports, job_queries, overview, stats, user_queries
 from trt_local.storage.broadcasts import BroadcastsRepo
@@ -152,6 +152,9 @@ async def test_period_totals_read_only_index_ranges_never_sort_a_period(tmp_path
         recorder.statements.clear()
         await BroadcastsRepo(fake).audience_size(Audience(AudienceKind.PAID), 1.0)
         [(paid_sql, paid_params)] = recorder.statements
+        recorder.statements.clear()
+        await BroadcastsRepo(fake).audience_sizes(standard_audiences(), 1.0)
+        [(sizes_sql, sizes_params)] = recorder.statements
     finally:
         await db.close()
     for sql, params in period_statements:
@@ -166,3 +169,6 @@ async def test_period_totals_read_only_index_ranges_never_sort_a_period(tmp_path
         assert "jobs_failed" in plan or "payments_status (status=?)" in plan, (sql, plan)
     # Whether each of 100 000 users ever topped up: an index probe, not their ledger rows.
     assert "COVERING INDEX ledger_topups" in " ".join(plan_of(path, paid_sql, paid_params))
+    # The broadcast screen's audience sizes: one pass over the users, not one per audience.
+    sizes_plan = plan_of(path, sizes_sql, sizes_params)
+    assert [step for step in sizes_plan if step.startswith("SCAN")] == ["SCAN u"]

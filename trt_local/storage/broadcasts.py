@@ -8,6 +8,7 @@ broadcast's counters (and, for a block, the user's ``bot_blocked_at``), in one t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,6 +140,20 @@ class BroadcastsRepo:
     async def audience_size(self, audience: Audience, now: float) -> int:
         where, params = audience_filter(audience, now)
         return int(await self._db.scalar(f"SELECT COUNT(*) FROM users u WHERE {where}", params))
+
+    async def audience_sizes(self, audiences: Sequence[Audience], now: float) -> list[int]:
+        """How many users each audience reaches, counted in one pass over the users table (one
+        query per audience read it once each: 80 ms for 100 000 users, bench/money.py)."""
+        if not audiences:
+            return []
+        sums: list[str] = []
+        params: list[Any] = []
+        for audience in audiences:
+            where, values = audience_filter(audience, now)
+            sums.append(f"COALESCE(SUM(CASE WHEN {where} THEN 1 ELSE 0 END), 0)")
+            params.extend(values)
+        row = await self._db.fetch_one(f"SELECT {', '.join(sums)} FROM users u", params)
+        return [int(value) for value in row] if row is not None else [0] * len(audiences)
 
     async def pending(self, broadcast_id: int, after_user: int, limit: int) -> list[int]:
         """Recipients not sent yet, in user id order, after ``after_user``."""
