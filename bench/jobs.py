@@ -21,8 +21,9 @@ Measured:
   the jobs at Kie and not yet seen finished (created ≤ t < delivery started) at the moment t its
   result became ready, itself included; the bound uses the mean of N over all jobs, R = 8. Target:
   0.6 × the round-robin figure (the poller asks the jobs most likely done first);
-- CPU seconds of the whole process (``time.process_time``, engine, SQLite threads and the
-  sandbox) per 1000 jobs, and as a share of the virtual time from the confirms to the last delivery.
+- CPU seconds of the process (``time.process_time``: the engine, the SQLite threads, the client)
+  per 1000 jobs, less the sandbox drawing its result PNGs (reported apart: that is Kie's work),
+  and as a share of the virtual time from the confirms to the last delivery.
 """
 
 from __future__ import annotations
@@ -288,6 +289,7 @@ def rows(outcome: Outcome) -> list[Row]:
     round_robin_mean = mean_n / (2 * POLLS_PER_SECOND)
     round_robin_p95 = 0.95 * mean_n / POLLS_PER_SECOND
     scale = 1000 / n
+    own = outcome.cpu_s - outcome.render_cpu_s
     return [
         Row(
             GROUP,
@@ -319,28 +321,40 @@ def rows(outcome: Outcome) -> list[Row]:
         Row(
             GROUP,
             "CPU per 1000 jobs",
-            outcome.cpu_s * scale,
+            own * scale,
             "s",
             None,
             None,
-            f"process_time, all threads; sandbox PNG drawing {outcome.render_cpu_s * scale:.1f} s",
+            f"process_time of all threads, less the sandbox drawing result PNGs (Kie's work, "
+            f"{outcome.render_cpu_s * scale:.1f} s); total {outcome.cpu_s * scale:.1f} s",
         ),
         Row(
             GROUP,
             "CPU share",
-            100 * outcome.cpu_s / outcome.span_s,
+            100 * own / outcome.span_s,
             "%",
             None,
             None,
             f"of {outcome.span_s:.0f} s virtual (confirms to last delivery); "
             f"{outcome.wall_s:.0f} s real",
         ),
+        Row(
+            GROUP,
+            "sandbox CPU per 1000",
+            outcome.render_cpu_s * scale,
+            "s",
+            None,
+            None,
+            "the simulated Kie drawing PNG results, in its threads; not the bot's",
+        ),
         Row(GROUP, "jobs not delivered", outcome.failed, "", at_most(0), None, "must be 0"),
     ]
 
 
 def run(quick: bool) -> list[Row]:
-    jobs = 150 if quick else 1000
+    # Fewer than ~300 jobs put N/R near the 2.5 s gap between polls of one task, below which
+    # no poller goes: the round-robin bound stops being the limit (150 jobs: mean 1.73 s vs 1.73).
+    jobs = 300 if quick else 1000
     SandboxTask.ensure_files = _timed_render(SandboxTask.ensure_files)  # type: ignore[method-assign,assignment]
     with (
         tempfile.TemporaryDirectory(prefix="trt-bench-jobs-") as folder,
