@@ -162,7 +162,7 @@ class GenerationService:
             if expected is not None and PriceSeen.of(priced) != expected:
                 raise PriceChanged(expected.price_minor, priced.price_minor)
             self._check_caps(facts.open_jobs)
-            job_id = await insert(
+            record = await insert(
                 tx,
                 NewJob(
                     ref=ref,
@@ -204,7 +204,7 @@ class GenerationService:
                     kind="charge",
                     ref=ref,
                     now=now,
-                    reason=f"job {job_id}: {model.id}",
+                    reason=f"job {record.id}: {model.id}",
                 )
             elif priced.uses_bonus:
                 await free_grants.grant(
@@ -212,12 +212,10 @@ class GenerationService:
                 )
             elif priced.basis is QuoteBasis.FREE:
                 await free_usage.consume_tx(tx, user.id, day)
-            record = await get_tx(tx, job_id)
-        assert record is not None
         crash_point(crashpoints.AFTER_CONFIRM_COMMIT)
         log.info(
             "job %s confirmed: user %s, model %s, %s %d",
-            job_id,
+            record.id,
             user.id,
             model.id,
             priced.basis.value,

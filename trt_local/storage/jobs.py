@@ -136,13 +136,15 @@ class JobRecord:
         return cls(**values)
 
 
-async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
-    """Write a new ``queued`` job inside the caller's transaction; returns its id."""
-    cursor = await tx.execute(
+async def insert(tx: aiosqlite.Connection, job: NewJob) -> JobRecord:
+    """Write a new ``queued`` job inside the caller's transaction; returns it as stored (in the
+    same trip to SQLite's thread: confirms hold the write lock meanwhile)."""
+    row = await first_row(
+        tx,
         "INSERT INTO jobs (ref, user_id, chat_id, model_id, title, category, output, params, "
         "kie_input, media_seconds, price_minor, basis, free_day, credits, status, next_poll_at, "
         "deadline_at, status_message_id, created_at, updated_at, free_source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             job.ref,
             job.user_id,
@@ -166,8 +168,8 @@ async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
             job.free_source,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return JobRecord.from_row(row)
 
 
 async def get_tx(tx: aiosqlite.Connection, job_id: int) -> JobRecord | None:
