@@ -13,6 +13,7 @@ from trt_local.core import (
     OutputKind,
     can_transition,
     next_poll_delay,
+    poll_delay_for,
     timing_for,
     transition,
 )
@@ -82,6 +83,16 @@ def test_poll_cadence_follows_the_documented_bands() -> None:
         assert 5 <= next_poll_delay(elapsed) <= 10
     for elapsed in range(120, 3600, 7):
         assert 15 <= next_poll_delay(elapsed) <= 30
+
+
+def test_jobs_are_polled_at_the_short_gap_while_their_kind_usually_finishes() -> None:
+    # A video (typical 120 s) from 60 s to 240 s, an image (typical 15 s) from 7.5 s to 30 s.
+    for elapsed in range(60, 240):
+        assert poll_delay_for(elapsed, 120) == 2.5
+    for elapsed in (0, 30, 59, 240, 600):
+        assert poll_delay_for(elapsed, 120) == next_poll_delay(elapsed)
+    for elapsed in (0, 10, 29, 30, 100):
+        assert poll_delay_for(elapsed, 15) == next_poll_delay(elapsed)
 
 
 def test_poll_delay_never_shrinks_as_a_job_ages() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import aiosqlite
 import pytest
 
 from trt_local.core import (
@@ -63,6 +65,28 @@ async def test_confirm_charges_once_and_writes_one_ledger_row(
     assert await ledger_rows(db, 10, "charge") == 1
     [charge] = [row for row in await billing.ledger(10) if row.kind == "charge"]
     assert (charge.amount_minor, charge.ref) == (-1415, "r-1")
+
+
+async def test_a_confirm_holds_the_write_lock_for_few_trips_to_the_database_thread(
+    generation: GenerationService, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Confirms are serialized by the write lock, so its trips to SQLite's thread bound how many
+    # users can pay per second: 25 trips made 360 confirms/s on 1M ledger rows
+    # (bench/money.py), 8 make 500-800 on a busy machine.
+    user = await make_user(11, balance=5000)
+    trips = 0
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal trips
+        trips += 1
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    job = await generation.confirm(user=user, chat_id=11, model_id=PAID, values=CAT, ref="r-t")
+
+    assert job.status is JobStatus.QUEUED and not job.duplicate
+    assert trips <= 8
 
 
 async def test_five_concurrent_confirms_with_one_ref_make_one_job_and_one_charge(

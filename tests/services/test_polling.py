@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from trt_local.kie import KieSandbox
-from trt_local.services.engine import EngineLimits
+from trt_local.services.engine import Engine, EngineLimits
 from trt_local.services.generation import GenerationService
 from trt_local.services.ports import FailureReason, JobView, Phase, Refund
 from trt_local.services.runtime_settings import RuntimeSettings
@@ -145,3 +145,23 @@ async def test_progress_reports_phase_changes_and_at_most_every_ten_seconds(
     for (phase_a, at_a), (phase_b, at_b) in itertools.pairwise(reports):
         assert phase_a != phase_b or at_b - at_a >= 10
     assert notifier.failed == [(job.id, FailureReason.TIMEOUT, Refund(4323, False))]
+
+
+async def test_a_video_is_delivered_seconds_after_it_is_done_not_a_long_poll_gap_later(
+    generation: GenerationService,
+    engine: Engine,
+    sandbox: KieSandbox,
+    clock: FakeClock,
+    notifier: RecordingNotifier,
+    make_user: MakeUser,
+) -> None:
+    job = await confirm_for(generation, make_user, 96, VIDEO)
+    await engine.run_once()  # sent to Kie
+    task = sandbox.account.tasks[await task_of(generation, job.id)]
+    # Done after 2 min 35 s: the old cadence (15 s gaps after 2 min) found it 13 s late.
+    task.duration = 155.0
+
+    await run_until(engine, clock, non_empty(notifier.delivered))
+
+    assert notifier.delivered_ids() == [job.id]
+    assert clock.now - (task.created_at + task.duration) <= 2.5

@@ -26,6 +26,7 @@ from trt_local.core.jobs import (
     OutputKind,
     can_transition,
     next_poll_delay,
+    poll_delay_for,
     timing_for,
     transition,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "model_key",
     "next_poll_delay",
     "parse_amount",
+    "poll_delay_for",
     "quote",
     "timing_for",
     "transition",

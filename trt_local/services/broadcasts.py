@@ -90,7 +90,9 @@ class BroadcastService:
 
     async def audiences(self) -> list[tuple[Audience, int]]:
         """The standard audiences with how many users each reaches now."""
-        return [(audience, await self.audience_size(audience)) for audience in standard_audiences()]
+        audiences = standard_audiences()
+        sizes = await self._repo.audience_sizes(audiences, self._clock())
+        return list(zip(audiences, sizes, strict=True))
 
     # -- drafts ---------------------------------------------------------------------------------
 

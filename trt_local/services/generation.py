@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-import aiosqlite
-
 from trt_local.core import crashpoints
 from trt_local.core.crashpoints import crash_point
 from trt_local.core.errors import JobLimitReached, ModelUnavailable, PriceChanged
@@ -28,12 +26,12 @@ from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.settlement import Settlement
 from trt_local.services.users import UserView
 from trt_local.storage import free_grants, free_usage
+from trt_local.storage.confirm_facts import confirm_facts_tx
 from trt_local.storage.db import Database
 from trt_local.storage.jobs import (
     JobsRepo,
     NewJob,
     by_ref_tx,
-    count_open_tx,
     dump_json,
     get_tx,
     insert,
@@ -151,19 +149,20 @@ class GenerationService:
                 check_media_duration(model, media_seconds)
             prices = self._settings.prices
             day = quota_day(now, prices)
+            facts = await confirm_facts_tx(tx, user.id, day)
             priced = quote(
                 model,
                 values,
                 is_admin=user.is_admin,
-                free_used_today=await free_usage.used_tx(tx, user.id, day),
-                bonus_free=await free_grants.count_tx(tx, user.id),
+                free_used_today=facts.free_used,
+                bonus_free=facts.bonus_free,
                 settings=prices,
                 media_seconds=media_seconds,
             )
             if expected is not None and PriceSeen.of(priced) != expected:
                 raise PriceChanged(expected.price_minor, priced.price_minor)
-            await self._check_caps(tx, user.id)
-            job_id = await insert(
+            self._check_caps(facts.open_jobs)
+            record = await insert(
                 tx,
                 NewJob(
                     ref=ref,
@@ -205,7 +204,7 @@ class GenerationService:
                     kind="charge",
                     ref=ref,
                     now=now,
-                    reason=f"job {job_id}: {model.id}",
+                    reason=f"job {record.id}: {model.id}",
                 )
             elif priced.uses_bonus:
                 await free_grants.grant(
@@ -213,12 +212,10 @@ class GenerationService:
                 )
             elif priced.basis is QuoteBasis.FREE:
                 await free_usage.consume_tx(tx, user.id, day)
-            record = await get_tx(tx, job_id)
-        assert record is not None
         crash_point(crashpoints.AFTER_CONFIRM_COMMIT)
         log.info(
             "job %s confirmed: user %s, model %s, %s %d",
-            job_id,
+            record.id,
             user.id,
             model.id,
             priced.basis.value,
@@ -227,11 +224,11 @@ class GenerationService:
         self._wake()
         return to_view(record)
 
-    async def _check_caps(self, tx: aiosqlite.Connection, user_id: int) -> None:
+    def _check_caps(self, open_jobs: int) -> None:
         # Only the per-user cap refuses; the global cap limits jobs at Kie at once and the rest
         # wait in the queue (the engine), so a busy evening never turns a paid confirm away.
         per_user = self._settings.per_user_job_cap
-        if await count_open_tx(tx, user_id) >= per_user:
+        if open_jobs >= per_user:
             raise JobLimitReached("user", per_user)
 
     # -- reading ------------------------------------------------------------------------------

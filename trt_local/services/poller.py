@@ -1,6 +1,6 @@
 """Polling a running job (``recordInfo``) and acting on its state.
 
-- still running: the next poll follows ``core.jobs.next_poll_delay`` (never past the deadline);
+- still running: the next poll follows ``core.jobs.poll_delay_for`` (never past the deadline);
   at the deadline one last poll decides, then the job fails with ``timeout``.
 - ``success`` with output → ``succeeded`` and due for delivery at once (Kie URLs expire);
   ``success`` without output → ``no_result``; ``fail`` → the reason of its failCode when that
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from trt_local.core import crashpoints
 from trt_local.core.crashpoints import crash_point
-from trt_local.core.jobs import JobStatus, next_poll_delay
+from trt_local.core.jobs import JobStatus, poll_delay_for
 from trt_local.kie.client import KieClient
 from trt_local.kie.errors import KieError, NotFoundError
 from trt_local.kie.records import TaskRecord
@@ -143,15 +143,16 @@ class Poller:
             return
         started = record.started_at if record.started_at is not None else now
         elapsed = now - started
+        timing = self._settings.timing(record.output)
         moved = await self._jobs.update(
             record.id,
             expect=(JobStatus.RUNNING,),
             now=now,
-            next_poll_at=min(now + next_poll_delay(elapsed), record.deadline_at),
+            next_poll_at=min(now + poll_delay_for(elapsed, timing.typical_s), record.deadline_at),
             poll_failures=0,
         )
         if moved:
-            phase = phase_for(elapsed, self._settings.timing(record.output))
+            phase = phase_for(elapsed, timing)
             self._progress.report(to_view(record), phase, elapsed)
 
     async def _not_found(self, record: JobRecord, exc: NotFoundError) -> None:

@@ -8,6 +8,7 @@ broadcast's counters (and, for a block, the user's ``bot_blocked_at``), in one t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,9 @@ def audience_filter(audience: Audience, now: float) -> tuple[str, tuple[Any, ...
     """The WHERE clause (over ``users u``) selecting the audience, with its parameters."""
     kind = audience.kind
     if kind is AudienceKind.ACTIVE:
-        return f"{_REACHABLE} AND u.last_seen >= ?", (now - (audience.days or 0) * DAY_S,)
+        # +last_seen: most users are recent, and reading users_last_seen then each row at random
+        # is ten times slower than reading the table in order (bench/money.py).
+        return f"{_REACHABLE} AND +u.last_seen >= ?", (now - (audience.days or 0) * DAY_S,)
     if kind is AudienceKind.JOINED:
         return f"{_REACHABLE} AND u.first_seen >= ?", (now - (audience.days or 0) * DAY_S,)
     if kind is AudienceKind.PAID:
@@ -137,6 +140,20 @@ class BroadcastsRepo:
     async def audience_size(self, audience: Audience, now: float) -> int:
         where, params = audience_filter(audience, now)
         return int(await self._db.scalar(f"SELECT COUNT(*) FROM users u WHERE {where}", params))
+
+    async def audience_sizes(self, audiences: Sequence[Audience], now: float) -> list[int]:
+        """How many users each audience reaches, counted in one pass over the users table (one
+        query per audience read it once each: 80 ms for 100 000 users, bench/money.py)."""
+        if not audiences:
+            return []
+        sums: list[str] = []
+        params: list[Any] = []
+        for audience in audiences:
+            where, values = audience_filter(audience, now)
+            sums.append(f"COALESCE(SUM(CASE WHEN {where} THEN 1 ELSE 0 END), 0)")
+            params.extend(values)
+        row = await self._db.fetch_one(f"SELECT {', '.join(sums)} FROM users u", params)
+        return [int(value) for value in row] if row is not None else [0] * len(audiences)
 
     async def pending(self, broadcast_id: int, after_user: int, limit: int) -> list[int]:
         """Recipients not sent yet, in user id order, after ``after_user``."""

@@ -77,12 +77,6 @@ async def grant(
     return after
 
 
-async def count_tx(tx: aiosqlite.Connection, user_id: int) -> int:
-    async with tx.execute("SELECT bonus_free FROM users WHERE id = ?", (user_id,)) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 class FreeGrantsRepo:
     def __init__(self, db: Database) -> None:
         self._db = db

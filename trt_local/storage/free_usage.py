@@ -12,14 +12,6 @@ import aiosqlite
 from trt_local.storage.db import Database
 
 
-async def used_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> int:
-    async with tx.execute(
-        "SELECT used FROM free_usage WHERE user_id = ? AND day = ?", (user_id, day)
-    ) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
 async def consume_tx(tx: aiosqlite.Connection, user_id: int, day: str) -> int:
     """Count one more free generation for ``day``; returns the new count."""
     async with tx.execute(

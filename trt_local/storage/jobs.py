@@ -19,7 +19,7 @@ import aiosqlite
 
 from trt_local.core.jobs import JobStatus, OutputKind
 from trt_local.core.pricing import QuoteBasis
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 OPEN_STATUSES: tuple[JobStatus, ...] = (
     JobStatus.QUEUED,
@@ -136,13 +136,15 @@ class JobRecord:
         return cls(**values)
 
 
-async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
-    """Write a new ``queued`` job inside the caller's transaction; returns its id."""
-    cursor = await tx.execute(
+async def insert(tx: aiosqlite.Connection, job: NewJob) -> JobRecord:
+    """Write a new ``queued`` job inside the caller's transaction; returns it as stored (in the
+    same trip to SQLite's thread: confirms hold the write lock meanwhile)."""
+    row = await first_row(
+        tx,
         "INSERT INTO jobs (ref, user_id, chat_id, model_id, title, category, output, params, "
         "kie_input, media_seconds, price_minor, basis, free_day, credits, status, next_poll_at, "
         "deadline_at, status_message_id, created_at, updated_at, free_source) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING *",
         (
             job.ref,
             job.user_id,
@@ -166,32 +168,18 @@ async def insert(tx: aiosqlite.Connection, job: NewJob) -> int:
             job.free_source,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return JobRecord.from_row(row)
 
 
 async def get_tx(tx: aiosqlite.Connection, job_id: int) -> JobRecord | None:
-    async with tx.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, "SELECT * FROM jobs WHERE id = ?", (job_id,))
     return None if row is None else JobRecord.from_row(row)
 
 
 async def by_ref_tx(tx: aiosqlite.Connection, ref: str) -> JobRecord | None:
-    async with tx.execute("SELECT * FROM jobs WHERE ref = ?", (ref,)) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, "SELECT * FROM jobs WHERE ref = ?", (ref,))
     return None if row is None else JobRecord.from_row(row)
-
-
-async def count_open_tx(tx: aiosqlite.Connection, user_id: int | None = None) -> int:
-    """Non-terminal jobs of one user, or of everyone (the caps are enforced from these)."""
-    sql = f"SELECT COUNT(*) FROM jobs WHERE status IN {_OPEN_SQL}"
-    params: tuple[int, ...] = ()
-    if user_id is not None:
-        sql += " AND user_id = ?"
-        params = (user_id,)
-    async with tx.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
 
 
 def _assignments(fields: Mapping[str, Any]) -> str:

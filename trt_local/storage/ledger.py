@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from trt_local.core.errors import InsufficientFunds
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 KINDS = (
     "topup",
@@ -57,15 +57,14 @@ async def post(
     """Change a balance and log it; returns the new balance, or None if (kind, ref) was posted."""
     if kind not in KINDS:
         raise ValueError(f"unknown ledger kind {kind!r}")
-    async with tx.execute("SELECT 1 FROM ledger WHERE kind = ? AND ref = ?", (kind, ref)) as cur:
-        if await cur.fetchone() is not None:
-            return None
+    if await first_row(tx, "SELECT 1 FROM ledger WHERE kind = ? AND ref = ?", (kind, ref)):
+        return None
     try:
-        async with tx.execute(
+        row = await first_row(
+            tx,
             "UPDATE users SET balance_minor = balance_minor + ? WHERE id = ? RETURNING balance_minor",
             (amount_minor, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
     except sqlite3.IntegrityError:
         # The CHECK (balance_minor >= 0) refused it: report how much is missing.
         async with tx.execute("SELECT balance_minor FROM users WHERE id = ?", (user_id,)) as cur:

@@ -385,6 +385,30 @@ M0009_PAYMENTS_BY_METHOD = """
 CREATE INDEX payments_method ON payments(method, id)
 """
 
+M0010_DASHBOARD_AT_SCALE = """
+-- Measured with bench/money.py on 100 000 users, 1 000 000 ledger rows and 650 000 jobs: each
+-- of these made a dashboard or admin-panel query take 100 ms to 2 s.
+-- The user search's name filter runs on the index it walks (newest contact first): only the
+-- matches are read from the table.
+DROP INDEX users_last_seen;
+CREATE INDEX users_last_seen ON users(last_seen, username, first_name, last_name);
+-- The Stats' top models of 30 days: one index range per model instead of sorting every job.
+CREATE INDEX jobs_model_created ON jobs(model_id, created_at);
+-- The dashboard's recent failures: the newest failed jobs, without reading every failed job.
+CREATE INDEX jobs_failed ON jobs(status, created_at) WHERE status = 'failed';
+-- Money in per method (by when it was decided, and all time) and refunds and the ledger per hour
+-- by kind: answered from the index alone, no row lookups.
+DROP INDEX payments_decided;
+CREATE INDEX payments_decided ON payments(method, decided_at, status, amount_minor)
+    WHERE decided_at IS NOT NULL;
+CREATE INDEX payments_money ON payments(method, status, amount_minor);
+DROP INDEX ledger_kind;
+CREATE INDEX ledger_kind ON ledger(kind, created_at, amount_minor);
+-- The "paid" broadcast audience asks for every user whether they ever topped up: one probe of
+-- this small index each, without reading their ledger rows.
+CREATE INDEX ledger_topups ON ledger(user_id, kind) WHERE kind = 'topup'
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
@@ -395,4 +419,5 @@ MIGRATIONS: tuple[str, ...] = (
     M0007_ADMIN,
     M0008_BROADCASTS,
     M0009_PAYMENTS_BY_METHOD,
+    M0010_DASHBOARD_AT_SCALE,
 )

@@ -3,8 +3,9 @@
 Every period query reads one index range (checked with ``EXPLAIN QUERY PLAN`` by
 tests/tui/test_queries.py): new users through ``users_first_seen``, active ones through
 ``users_last_seen``, jobs through the covering ``jobs_created_model`` (created_at, model_id,
-status), top-ups through ``payments_decided`` (when a payment was paid or approved) and
-``payments_status``, refunds through ``ledger_kind``. The two whole-table counts (all users, all
+status) and the top models through ``jobs_model_created``, top-ups per method through the
+covering ``payments_decided`` (when a payment was paid or approved) and ``payments_money``,
+refunds through the covering ``ledger_kind``. Sizes measured by bench/money.py. The two whole-table counts (all users, all
 jobs) walk the smallest index, SQLite's cheapest count. A ``+`` before a column keeps SQLite
 from preferring an index that avoids a sort over one that limits the range. Periods nest: today ⊂ 7 days ⊂ 30 days,
 so one range read gives all three.
@@ -20,6 +21,7 @@ from trt_local.storage.db import Database
 
 # Top-ups that brought money in: a paid Stars invoice, an approved transfer.
 REVENUE_STATUSES = "('paid', 'approved')"
+METHODS = ("stars", "transfer")  # payments.method (its CHECK constraint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,42 +74,51 @@ async def user_counts(db: Database, periods: Periods) -> UserCounts:
 
 
 async def job_counts(db: Database, periods: Periods, *, top: int = 5) -> JobCounts:
+    # Plain counts of index ranges (jobs_created, the partial jobs_failed): cheaper than summing
+    # expressions over the wider jobs_created_model for a week of jobs.
     row = await db.fetch_one(
-        "SELECT SUM(created_at >= ?), COUNT(*), SUM(status = 'failed') FROM jobs "
-        "WHERE created_at >= ?",
-        (periods.today, periods.week),
+        "SELECT (SELECT COUNT(*) FROM jobs WHERE created_at >= ?), "
+        "(SELECT COUNT(*) FROM jobs WHERE created_at >= ?), "
+        "(SELECT COUNT(*) FROM jobs WHERE status = 'failed' AND created_at >= ?)",
+        (periods.today, periods.week, periods.week),
     )
     today, week, week_failed = (int(value or 0) for value in (row or (0, 0, 0)))
     total = int(await db.scalar("SELECT COUNT(*) FROM jobs") or 0)
     failed = int(await db.scalar("SELECT COUNT(*) FROM jobs WHERE status = 'failed'") or 0)
+    # Each model's count is one range of jobs_model_created (the models found by skipping along
+    # that index): grouping the month's jobs instead sorts every one of them.
     rows = await db.fetch_all(
-        "SELECT model_id, COUNT(*) AS runs FROM jobs WHERE created_at >= ? "
-        "GROUP BY +model_id ORDER BY runs DESC, model_id LIMIT ?",
-        (periods.month, top),
+        "WITH RECURSIVE models(id) AS (SELECT MIN(model_id) FROM jobs UNION ALL "
+        "SELECT (SELECT MIN(model_id) FROM jobs WHERE model_id > models.id) FROM models "
+        "WHERE models.id IS NOT NULL) "
+        "SELECT id, (SELECT COUNT(*) FROM jobs WHERE model_id = models.id AND created_at >= ?) "
+        "AS runs FROM models WHERE id IS NOT NULL ORDER BY runs DESC, id",
+        (periods.month,),
     )
-    models = tuple((str(model), int(runs)) for model, runs in rows)
+    models = tuple((str(model), int(runs)) for model, runs in rows if runs)[:top]
     return JobCounts(today, week, week_failed, total, failed, models)
 
 
 async def topups_by_method(db: Database, periods: Periods) -> dict[str, tuple[Sums, int]]:
-    """Money in per method: (today / 7 days / 30 days, all time)."""
-    recent = await db.fetch_all(
-        "SELECT method, SUM(CASE WHEN decided_at >= ? THEN amount_minor ELSE 0 END), "
-        "SUM(CASE WHEN decided_at >= ? THEN amount_minor ELSE 0 END), SUM(amount_minor) "
-        # +method: grouping by the payments_method index would walk every payment; the range
-        # on decided_at reads only the last 30 days.
-        f"FROM payments WHERE decided_at >= ? AND +status IN {REVENUE_STATUSES} GROUP BY +method",
-        (periods.today, periods.week, periods.month),
-    )
-    totals = await db.fetch_all(
-        "SELECT method, SUM(amount_minor) FROM payments "
-        f"WHERE status IN {REVENUE_STATUSES} GROUP BY method"
-    )
-    by_method = {str(row[0]): _sums(tuple(row)[1:]) for row in recent}
-    return {
-        str(method): (by_method.get(str(method), Sums()), int(total or 0))
-        for method, total in totals
-    }
+    """Money in per method that brought any: (today / 7 days / 30 days, all time)."""
+    # One method at a time: each sum is one range of a covering index (payments_decided,
+    # payments_money); a GROUP BY would sort every payment of the period first.
+    found: dict[str, tuple[Sums, int]] = {}
+    for method in METHODS:
+        recent = await db.fetch_one(
+            "SELECT SUM(CASE WHEN decided_at >= ? THEN amount_minor ELSE 0 END), "
+            "SUM(CASE WHEN decided_at >= ? THEN amount_minor ELSE 0 END), SUM(amount_minor) "
+            f"FROM payments WHERE method = ? AND decided_at >= ? AND status IN {REVENUE_STATUSES}",
+            (periods.today, periods.week, method, periods.month),
+        )
+        total = await db.scalar(
+            f"SELECT SUM(amount_minor) FROM payments WHERE method = ? AND status IN "
+            f"{REVENUE_STATUSES}",
+            (method,),
+        )
+        if total is not None:
+            found[method] = (_sums(tuple(recent or (0, 0, 0))), int(total))
+    return found
 
 
 async def refunds(db: Database, periods: Periods) -> dict[str, Sums]:

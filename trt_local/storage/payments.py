@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 METHODS = ("stars", "transfer")
 STATUSES = ("open", "paid", "refunded", "pending", "approved", "rejected", "expired")
@@ -46,8 +46,7 @@ class PaymentRecord:
 async def _one(
     tx: aiosqlite.Connection, sql: str, params: tuple[object, ...]
 ) -> PaymentRecord | None:
-    async with tx.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(tx, sql, params)
     return None if row is None else PaymentRecord.from_row(row)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from trt_local.storage.db import Database, Row
+from trt_local.storage.db import Database, Row, first_row
 
 DECIDED = ("approved", "rejected", "expired")
 
@@ -63,10 +63,9 @@ async def insert_pending(
 
 
 async def get_tx(tx: aiosqlite.Connection, payment_id: int) -> TransferRecord | None:
-    async with tx.execute(
-        f"SELECT {_COLUMNS} FROM payments WHERE id = ? AND method = 'transfer'", (payment_id,)
-    ) as cursor:
-        row = await cursor.fetchone()
+    row = await first_row(
+        tx, f"SELECT {_COLUMNS} FROM payments WHERE id = ? AND method = 'transfer'", (payment_id,)
+    )
     return None if row is None else TransferRecord.from_row(row)
 
 
@@ -103,7 +102,9 @@ class TransfersRepo:
     async def pending(self, limit: int = 100) -> list[TransferRecord]:
         """Transfers waiting for a decision, oldest first (the review queue)."""
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM payments WHERE status = 'pending' AND method = 'transfer' "
+            # +method: the status index reaches the few pending rows; the method index would walk
+            # every transfer ever made.
+            f"SELECT {_COLUMNS} FROM payments WHERE status = 'pending' AND +method = 'transfer' "
             "ORDER BY id LIMIT ?",
             (limit,),
         )
@@ -112,7 +113,7 @@ class TransfersRepo:
     async def expired_candidates(self, created_before: float, limit: int = 100) -> list[int]:
         """Ids of pending transfers submitted before ``created_before``, oldest first."""
         rows = await self._db.fetch_all(
-            "SELECT id FROM payments WHERE status = 'pending' AND method = 'transfer' "
+            "SELECT id FROM payments WHERE status = 'pending' AND +method = 'transfer' "
             "AND created_at < ? ORDER BY id LIMIT ?",
             (created_before, limit),
         )
