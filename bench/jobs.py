@@ -7,7 +7,7 @@ through the real ``KieClient`` (its create and poll limiters: 18 per 10 s, 8 per
 model (images 10–30 s, video 1–3 min; 70 % images). The notifier port only records when the first
 part of each result is handed to it: "delivery started".
 
-The loop runs on virtual time (:mod:`bench.virtual_time`), so ~10 minutes of Kie time take a
+The loop runs on virtual time (:mod:`bench.warp`, with no grace), so ~10 minutes of Kie time take a
 minute or two. The global job cap is raised to 1000 so that Kie's create budget, not the admin's
 cap, is the limit measured.
 
@@ -44,7 +44,7 @@ from pathlib import Path
 import httpx
 
 from bench.report import Row, at_most, group_main
-from bench.virtual_time import VirtualLoop, counted_sqlite
+from bench.warp import WarpLoop
 from trt_local.core import default_catalog
 from trt_local.kie import KieClient, KieSandbox
 from trt_local.kie.limits import CREATE_WINDOW_SECONDS, POLLS_PER_SECOND
@@ -358,8 +358,8 @@ def run(quick: bool) -> list[Row]:
     SandboxTask.ensure_files = _timed_render(SandboxTask.ensure_files)  # type: ignore[method-assign,assignment]
     with (
         tempfile.TemporaryDirectory(prefix="trt-bench-jobs-") as folder,
-        counted_sqlite(),
-        asyncio.Runner(loop_factory=VirtualLoop) as runner,
+        # grace 0: every thread this run uses (aiosqlite, to_thread) is counted by the loop.
+        asyncio.Runner(loop_factory=lambda: WarpLoop(grace=0)) as runner,
     ):
         outcome = runner.run(measure(jobs, Path(folder)))
     return rows(outcome)

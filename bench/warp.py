@@ -7,10 +7,11 @@ Everything paced on the loop's clock follows it: the emulator's flood rules, the
 (via ``loop.time()``), asyncio sleeps and timeouts.
 
 Waiting for a thread is not idling: while an aiosqlite call is out (its worker thread runs the
-statement) the loop waits in real time and skips nothing. Without that, a commit slower than the
-grace on a busy machine let the clock jump to the next timer — often a 10 s long-poll timeout —
-and a broadcast of 10 000 seemed to crawl at 11 msg/s. Other threads are not tracked: the grace
-covers them.
+statement) or an ``asyncio.to_thread``/``run_in_executor`` call runs, the loop waits in real time
+and skips nothing. Without that, a commit slower than the grace on a busy machine let the clock
+jump to the next timer — often a 10 s long-poll timeout — and a broadcast of 10 000 seemed to
+crawl at 11 msg/s. Other threads are not tracked: the grace covers them; with ``grace=0`` (when
+every thread the code uses is one of those) an idle wait is skipped at once and costs no real time.
 
 The app's own clock must move with it (the broadcast sender computes its pauses on the app
 clock and sleeps them on the loop's): :func:`warp_clock` is wall time at the start plus the loop's
@@ -20,6 +21,7 @@ time since, so it reads like ``time.time`` and skips along.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import selectors
 import time
@@ -43,7 +45,7 @@ class _SkippingSelector:
         self.grace = grace
 
     def select(self, timeout: float | None = None) -> list[Any]:
-        if timeout is None or timeout <= self.grace or self._busy():
+        if timeout is None or timeout <= 0 or timeout <= self.grace or self._busy():
             return self._inner.select(timeout)  # nothing scheduled: only I/O can wake us
         events = self._inner.select(self.grace)
         if not events:
@@ -66,6 +68,17 @@ class WarpLoop(asyncio.SelectorEventLoop):
 
     def _add_skip(self, seconds: float) -> None:
         self.skipped += seconds
+
+    def run_in_executor(  # type: ignore[override]
+        self, executor: concurrent.futures.Executor | None, func: Callable[..., Any], *args: Any
+    ) -> asyncio.Future[Any]:
+        future = super().run_in_executor(executor, func, *args)
+        self.threads_out += 1
+        future.add_done_callback(self._thread_done)
+        return future
+
+    def _thread_done(self, _future: asyncio.Future[Any]) -> None:
+        self.threads_out -= 1
 
     def time(self) -> float:
         return time.monotonic() + self.skipped
