@@ -140,6 +140,11 @@ def tree_usage(root_pid: int) -> Usage:
     return Usage(cpu_ns, wakeups, threads)
 
 
+def build_binary() -> None:
+    print("building the binary: python build/build.py (1–2 min)", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "build" / "build.py")], check=True, cwd=ROOT)
+
+
 # -- short commands ------------------------------------------------------------------------------
 def time_command(command: Sequence[str], env: dict[str, str] | None = None) -> float:
     """Wall seconds from spawn to exit (the command must succeed)."""

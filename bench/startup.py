@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import math
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from bench.procs import (
     ROOT,
     TERMINAL_SIZE,
     binary,
+    build_binary,
     clean_env,
     load,
     mb,
@@ -87,11 +87,6 @@ async def idle(
         spent = tree_usage(bot.pid) - before
         elapsed = time.perf_counter() - started
     return Idle(100 * spent.cpu_ns / 1e9 / elapsed, spent.wakeups, before.threads, elapsed)
-
-
-def build_binary() -> None:
-    print("building the binary: python build/build.py", flush=True)
-    subprocess.run([sys.executable, str(ROOT / "build" / "build.py")], check=True, cwd=ROOT)
 
 
 def run(quick: bool, build: bool = False) -> list[Row]:
