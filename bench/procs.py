@@ -176,6 +176,7 @@ def interleaved_medians(
 class Running:
     pid: int
     first_poll_s: float  # spawn → the emulator sees the first getUpdates
+    cpu_s: float  # CPU the tree used until then: what a busy machine does not inflate much
 
 
 @contextlib.asynccontextmanager
@@ -205,7 +206,8 @@ async def running_bot(
             os.close(tty)  # the child holds it now
         try:
             await _first_poll(emu, proc, command)
-            yield Running(proc.pid, time.perf_counter() - started)
+            first_poll = time.perf_counter() - started
+            yield Running(proc.pid, first_poll, tree_usage(proc.pid).cpu_ns / 1e9)
         finally:
             await _stop(proc, command)
 

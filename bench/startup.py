@@ -56,6 +56,7 @@ TERMINAL = f"{TERMINAL_SIZE[1]}x{TERMINAL_SIZE[0]} pseudo-terminal, TERM=xterm-2
 @dataclass(frozen=True, slots=True)
 class Start:
     first_poll_s: float
+    cpu_s: float
     rss_kib: int
 
 
@@ -73,7 +74,7 @@ async def one_start(
     async with running_bot(command, home, pycache, terminal=terminal) as bot:
         await asyncio.sleep(SETTLE)  # a bench, not a test: let start-up settle
         rss, _ = tree_rss_kib(bot.pid)
-        return Start(bot.first_poll_s, rss)
+        return Start(bot.first_poll_s, bot.cpu_s, rss)
 
 
 async def idle(
@@ -135,7 +136,8 @@ async def _measure(
             "s",
             at_most(TARGET_START[name]),
             baseline,
-            f"median of {starts} restarts, alternating with `python -c pass` (the baseline)",
+            f"median of {starts} restarts, alternating with `python -c pass` (the baseline); "
+            f"CPU {statistics.median(s.cpu_s for s in samples[name]):.2f} s",
         )
         for name in headless
     ]
@@ -147,7 +149,7 @@ async def _measure(
             "s",
             None,
             baseline,
-            "one start: compiles every module, creates the database",
+            f"one start: compiles every module, creates the database; CPU {cold.cpu_s:.2f} s",
         )
     )
 
@@ -186,8 +188,9 @@ async def _measure(
             "% core",
             None,
             None,
-            f"{busy.wakeups / busy.window_s:.1f} wake-ups/s: the status line's 1 s clock and the "
-            f"live screen's reload; on a {TERMINAL}",
+            f"{busy.wakeups / busy.window_s:.1f} wake-ups/s: the status line's 1 s clock, the "
+            "live screen's 1 s database reload and repaint, Textual's input thread (10/s); "
+            f"on a {TERMINAL}",
         )
     )
 
