@@ -127,12 +127,20 @@ class Usage:
         return Usage(self.cpu_ns - other.cpu_ns, self.wakeups - other.wakeups, self.threads)
 
 
+# Kernels built without CONFIG_SCHED_INFO have no schedstat: fall back to the ticks in stat.
+SCHEDSTAT = Path("/proc/self/schedstat").exists()
+TICK_NS = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+
+
 def tree_usage(root_pid: int) -> Usage:
     cpu_ns = wakeups = threads = 0
     for pid in tree_pids(root_pid):
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # the process ended while we looked
+            if not SCHEDSTAT:
+                cpu_ns += TICK_NS * sum(int(x) for x in _stat_fields(pid)[11:13])  # utime stime
             for task in Path(f"/proc/{pid}/task").iterdir():
-                cpu_ns += int((task / "schedstat").read_text().split()[0])
+                if SCHEDSTAT:
+                    cpu_ns += int((task / "schedstat").read_text().split()[0])
                 threads += 1
                 for line in (task / "status").read_text().splitlines():
                     if line.startswith("voluntary_ctxt_switches:"):
