@@ -64,7 +64,7 @@ def run(quick: bool, build: bool = False) -> list[Row]:
             "s",
             at_most(TARGET_VERSION_S),
             medians["source"],
-            f"median of {runs} alternating runs; binary/source {ratio:.1f}x "
+            f"median of {runs} alternating runs with the source run (the baseline); {ratio:.1f}x it "
             "(the binary unpacks itself first)",
         ),
     ]
