@@ -1,8 +1,9 @@
 """The composition root: builds every service once and owns the start/stop order.
 
 Lifecycle (STACK-NOTES §3): open SQLite → services → PTB Application → initialize (getMe) → start →
-replay the inbox → start_polling. Stop in reverse, each step guarded so ``stop()`` is safe twice and
-after a partial start. Never ``run_polling()``: the dashboard hosts us in its own loop.
+replay the inbox → start_polling → publish the command menu. Stop in reverse, each step guarded so
+``stop()`` is safe twice and after a partial start. Never ``run_polling()``: the dashboard hosts us
+in its own loop.
 """
 
 from __future__ import annotations
@@ -159,7 +160,6 @@ class TrtApp:
         )
         await self._initialize(self.application)
         self.bot_username = self.application.bot.username
-        await publish_commands(self.application, self.services)
         await self.application.start()
         await self.services.engine.start()  # resumes unfinished jobs
         self.services.transfer_watch.start()  # sends what a stop kept from going out
@@ -173,6 +173,9 @@ class TrtApp:
             allowed_updates=["message", "callback_query", "pre_checkout_query"],
             error_callback=self._on_poll_error,
         )
+        # The command menu once polling runs: its 2 + admins round trips to Telegram (or a
+        # RetryAfter on them) no longer hold back the answers to people who wrote meanwhile.
+        await publish_commands(self.application, self.services)
         self.started_at = self.clock()
         # getMe and deleteWebhook answered and the first long poll is out: that is "ok" until a
         # poll says otherwise (an idle first poll may not return for POLL_TIMEOUT seconds).

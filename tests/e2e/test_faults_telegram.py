@@ -7,6 +7,7 @@ for 1 s.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import sqlite3
@@ -15,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import JumpClock, job_statuses, ledger, running_bot, times_said
+from tests.e2e.harness import (
+    JumpClock,
+    job_statuses,
+    ledger,
+    make_settings,
+    running_bot,
+    times_said,
+)
 from tests.e2e.journeys import (
     ADMIN,
     PRICE,
@@ -26,8 +34,9 @@ from tests.e2e.journeys import (
     paid_job,
     photos,
 )
-from trt_local.app import PollState
+from trt_local.app import PollState, TrtApp
 from trt_local.emulator import TelegramEmulator, faults
+from trt_local.emulator.request import EmulatorRequest
 from trt_local.kie import KieSandbox
 
 REFUSED = "Your prompt was flagged by the content policy"
@@ -189,6 +198,25 @@ async def test_long_polling_recovers_and_loses_nothing(
     if shown is PollState.CONFLICT:
         reported = [r for r in caplog.records if "409 Conflict" in r.getMessage()]
         assert len(reported) == 1 and reported[0].levelno == logging.ERROR
+
+
+async def test_people_get_answers_while_telegram_is_slow_to_take_the_command_menu(
+    emu: TelegramEmulator, tmp_path: Path
+) -> None:
+    # A slow network, or flood control on setMyCommands after many restarts: the bot must not
+    # leave the people who wrote meanwhile waiting for it.
+    emu.delay("setMyCommands", 120)
+    app = TrtApp(make_settings(tmp_path), requests=(EmulatorRequest(emu), EmulatorRequest(emu)))
+    starting = asyncio.create_task(app.start())
+    try:
+        hal = emu.user(6205, "Hal", language_code="en")
+        await hal.send("/start")  # written while the bot starts
+        await hal.wait_for(lambda m: "Hi, Hal" in m.content, timeout=20)
+        assert not starting.done()  # the menu is still on its way
+    finally:
+        starting.cancel()
+        await asyncio.gather(starting, return_exceptions=True)
+        await app.stop()
 
 
 @pytest.mark.parametrize("outcome", ["done", "failed"])

@@ -67,6 +67,7 @@ from trt_local.bot.inbox import InboxApplication, InboxRequest, PollStatusCallba
 from trt_local.bot.outbox_limiter import OutboxLimiter, Unpaced
 from trt_local.services.registry import Services
 from trt_local.storage.inbox import InboxRepo
+from trt_local.tls import client_context
 
 # Bounded concurrency with a matched pool: unbounded is ~4x slower here (STACK-NOTES P2).
 CONCURRENT_UPDATES = 16
@@ -74,8 +75,9 @@ POOL_SIZE = 24
 
 
 def default_requests() -> tuple[BaseRequest, BaseRequest]:
-    bot_request = HTTPXRequest(connection_pool_size=POOL_SIZE, pool_timeout=10.0)
-    updates_request = HTTPXRequest(connection_pool_size=1)
+    tls = {"verify": client_context()}  # the CA bundle is read once per process (trt_local.tls)
+    bot_request = HTTPXRequest(connection_pool_size=POOL_SIZE, pool_timeout=10.0, httpx_kwargs=tls)
+    updates_request = HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls)
     return bot_request, updates_request
 
 

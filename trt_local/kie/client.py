@@ -49,6 +49,7 @@ from trt_local.kie.retry import (
     idempotent_may_retry,
 )
 from trt_local.kie.transfer import fetch, normalize_upload_path
+from trt_local.tls import client_context
 
 logger = logging.getLogger("trt.kie")
 DEFAULT_API_BASE = "https://api.kie.ai"
@@ -100,22 +101,27 @@ class KieClient:
             POLLS_PER_SECOND, 1.0, clock=clock, sleep=sleep
         )
         auth = {"Authorization": f"Bearer {api_key}"}
+        # With a transport (the sandbox, tests) httpx opens no TLS: do not build the context.
+        tls = client_context() if transport is None else True
         self._api = httpx.AsyncClient(
             base_url=api_base.rstrip("/"),
             headers=auth,
             timeout=httpx.Timeout(JSON_SECONDS, connect=CONNECT_SECONDS),
             transport=transport,
+            verify=tls,
         )
         self._uploads = httpx.AsyncClient(
             base_url=upload_base.rstrip("/"),
             headers=auth,
             timeout=httpx.Timeout(UPLOAD_SECONDS, connect=CONNECT_SECONDS),
             transport=transport,
+            verify=tls,
         )
         # No Authorization header here: result files sit on CDNs that must never see the key.
         self._files = httpx.AsyncClient(
             timeout=httpx.Timeout(DOWNLOAD_SECONDS, connect=CONNECT_SECONDS),
             transport=transport,
+            verify=tls,
             follow_redirects=True,
         )
 
