@@ -104,6 +104,9 @@ def build_application(
         .request(bot_request)
         .get_updates_request(InboxRequest(updates_request, inbox, clock, on_poll_status))
         .concurrent_updates(CONCURRENT_UPDATES)
+        # Nothing here schedules PTB jobs (the engine and watchers are asyncio tasks), so no
+        # JobQueue, and no APScheduler to import on every start or to pack into the binary.
+        .job_queue(None)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .context_types(ContextTypes(context=Ctx, bot_data=BotData))
     )
