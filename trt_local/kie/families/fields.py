@@ -9,9 +9,10 @@ helpers read every spelling into the states and fields :class:`TaskRecord` uses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from trt_local.kie.readers import integer, text
 
 _FLAG_STATES = {0: "generating", 1: "success", 2: "fail", 3: "fail"}
 _STATUS_STATES = {
@@ -20,48 +21,6 @@ _STATUS_STATES = {
     "CREATE_TASK_FAILED": "fail",
     "GENERATE_FAILED": "fail",
 }
-
-
-def text(raw: object) -> str:
-    if raw is None:
-        return ""
-    return raw if isinstance(raw, str) else str(raw)
-
-
-def integer(raw: object) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw)
-    if isinstance(raw, str):
-        try:
-            return int(float(raw))
-        except ValueError:
-            return None
-    return None
-
-
-def strings(raw: object) -> tuple[str, ...]:
-    if isinstance(raw, str):
-        return (raw,) if raw else ()
-    if isinstance(raw, list | tuple):
-        return tuple(item for item in raw if isinstance(item, str) and item)
-    return ()
-
-
-def json_object(raw: object) -> dict[str, Any]:
-    """An object that may arrive JSON-encoded (``paramJson``), decoded, empty or malformed."""
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str) and raw.strip():
-        try:
-            decoded = json.loads(raw)
-        except ValueError:
-            return {}
-        return dict(decoded) if isinstance(decoded, Mapping) else {}
-    return {}
 
 
 def flag_state(data: Mapping[str, Any]) -> str:

@@ -17,15 +17,9 @@ from typing import Any
 
 from trt_local.kie.envelope import require_mapping
 from trt_local.kie.families.base import HttpCall
-from trt_local.kie.families.fields import (
-    error_fields,
-    flag_state,
-    integer,
-    json_object,
-    strings,
-    text,
-)
+from trt_local.kie.families.fields import error_fields, flag_state
 from trt_local.kie.families.market import task_id_from
+from trt_local.kie.readers import integer, json_object, strings, text
 from trt_local.kie.records import TaskRecord
 
 CREATE_PATH = "/api/v1/flux/kontext/generate"
