@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from trt_local.kie.readers import integer, text
+from trt_local.kie.readers import integer, json_object, strings, text
+from trt_local.kie.records import TaskRecord
 
 _FLAG_STATES = {0: "generating", 1: "success", 2: "fail", 3: "fail"}
 _STATUS_STATES = {
@@ -34,6 +35,37 @@ def flag_state(data: Mapping[str, Any]) -> str:
         return _FLAG_STATES[flag]
     status = text(data.get("status")).strip().upper()
     return _STATUS_STATES.get(status, "generating")
+
+
+def flag_record(
+    info: Mapping[str, Any],
+    *,
+    task_id: str,
+    model: str,
+    url_keys: tuple[str, ...],
+    progress: int | None = None,
+) -> TaskRecord:
+    """The record of a ``successFlag`` answer (Flux Kontext, 4o Image): the state, the URLs under
+    the first of ``response``'s ``url_keys`` that has any, the error when failed, the create body
+    (``paramJson``) as the record's input."""
+    state = flag_state(info)
+    response = info.get("response")
+    response = response if isinstance(response, Mapping) else {}
+    urls = next((found for key in url_keys if (found := strings(response.get(key)))), ())
+    code, message = error_fields(info) if state == "fail" else ("", "")
+    params = json_object(info.get("paramJson"))
+    return TaskRecord(
+        task_id=text(info.get("taskId")) or task_id,
+        model=model,
+        state=state,
+        result_urls=urls if state == "success" else (),
+        fail_code=code,
+        fail_msg=message,
+        progress=progress,
+        create_time=integer(info.get("createTime")),
+        complete_time=integer(info.get("completeTime")),
+        param={"input": params} if params else {},
+    )
 
 
 def error_fields(data: Mapping[str, Any]) -> tuple[str, str]:
