@@ -173,14 +173,7 @@ class KieClient:
                 slot_ready = False  # the caller's place covers the first attempt only
             else:
                 await self._create_limiter.acquire()
-            data = await self._call(
-                self._api,
-                call.method,
-                call.path,
-                json=call.json,
-                params=call.params or None,
-                model=model,
-            )
+            data = await self._send(call, model=model)
             return adapter.task_id(data)
 
         task_id = await self._create_retry.run(
@@ -196,15 +189,8 @@ class KieClient:
 
         async def attempt() -> TaskRecord:
             await self._poll_limiter.acquire()
-            data = await self._call(
-                self._api,
-                call.method,
-                call.path,
-                json=call.json,
-                params=call.params or None,
-                task_id=task_id,
-                routine=call.path in adapter.routine_paths,
-            )
+            routine = call.path in adapter.routine_paths
+            data = await self._send(call, task_id=task_id, routine=routine)
             return adapter.record(data, task_id=task_id)
 
         return await self._retry_idempotent("recordInfo", attempt)
@@ -223,9 +209,7 @@ class KieClient:
         No retry and no shared rate budget: the caller keeps its own (Kie allows the catalog
         endpoints 1 request/s together, §12). Returns the envelope's ``data`` or raises.
         """
-        return await self._call(
-            self._api, call.method, call.path, json=call.json, params=call.params or None
-        )
+        return await self._send(call)
 
     async def download_url(self, url: str) -> str:
         """A signed, 20-minute link for a Kie result URL that refuses direct downloads (§6.2)."""
@@ -283,6 +267,21 @@ class KieClient:
             lambda: fetch(
                 files, url, max_bytes=max_bytes, seconds=DOWNLOAD_SECONDS, secret=key, clock=clock
             ),
+        )
+
+    async def _send(
+        self, call: HttpCall, *, task_id: str = "", model: str = "", routine: bool = False
+    ) -> Any:
+        """One family adapter's request to the API host (see :meth:`_call`)."""
+        return await self._call(
+            self._api,
+            call.method,
+            call.path,
+            json=call.json,
+            params=call.params or None,
+            task_id=task_id,
+            model=model,
+            routine=routine,
         )
 
     async def _call(

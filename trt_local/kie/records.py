@@ -7,58 +7,16 @@ as a number. The parsers here absorb all of that so callers see one shape.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from trt_local.kie.errors import KieProtocolError, is_content_rejection
+from trt_local.kie.readers import integer, json_object, strings, text
 
 RUNNING_STATES = frozenset({"waiting", "queuing", "generating"})
 TERMINAL_STATES = frozenset({"success", "fail"})
-
-
-def _json_object(raw: object) -> dict[str, Any]:
-    """Decode a JSON-encoded object that may also arrive decoded, empty, null or malformed."""
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str | bytes) and raw.strip():
-        try:
-            decoded = json.loads(raw)
-        except ValueError:
-            return {}
-        return dict(decoded) if isinstance(decoded, Mapping) else {}
-    return {}
-
-
-def _strings(raw: object) -> tuple[str, ...]:
-    if isinstance(raw, str):
-        return (raw,) if raw else ()
-    if isinstance(raw, list | tuple):
-        return tuple(item for item in raw if isinstance(item, str) and item)
-    return ()
-
-
-def _optional_int(raw: object) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw)
-    if isinstance(raw, str):
-        try:
-            return int(float(raw))
-        except ValueError:
-            return None
-    return None
-
-
-def _text(raw: object) -> str:
-    if raw is None:
-        return ""
-    return raw if isinstance(raw, str) else str(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,22 +62,22 @@ class TaskRecord:
     @classmethod
     def from_json(cls, data: Mapping[str, Any], *, task_id: str = "") -> TaskRecord:
         """Build a record from the ``data`` object of a ``recordInfo`` response."""
-        result = _json_object(data.get("resultJson"))
-        progress = _optional_int(data.get("progress"))
+        result = json_object(data.get("resultJson"))
+        progress = integer(data.get("progress"))
         return cls(
-            task_id=_text(data.get("taskId")) or task_id,
-            model=_text(data.get("model")),
-            state=_text(data.get("state")).strip().lower(),
-            result_urls=_strings(result.get("resultUrls")),
-            watermark_urls=_strings(result.get("resultWaterMarkUrls")),
+            task_id=text(data.get("taskId")) or task_id,
+            model=text(data.get("model")),
+            state=text(data.get("state")).strip().lower(),
+            result_urls=strings(result.get("resultUrls")),
+            watermark_urls=strings(result.get("resultWaterMarkUrls")),
             result_object=result.get("resultObject"),
-            fail_code=_text(data.get("failCode")),
-            fail_msg=_text(data.get("failMsg")),
+            fail_code=text(data.get("failCode")),
+            fail_msg=text(data.get("failMsg")),
             progress=None if progress is None else max(0, min(100, progress)),
-            cost_time=_optional_int(data.get("costTime")),
-            create_time=_optional_int(data.get("createTime")),
-            complete_time=_optional_int(data.get("completeTime")),
-            param=_json_object(data.get("param")),
+            cost_time=integer(data.get("costTime")),
+            create_time=integer(data.get("createTime")),
+            complete_time=integer(data.get("completeTime")),
+            param=json_object(data.get("param")),
         )
 
     @property

@@ -11,13 +11,13 @@ is tried again at the next check.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from trt_local.kie.errors import KieError
+from trt_local.services.background import BackgroundTask, run_every
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.services.stats import StatsService
 from trt_local.storage.bot_state import BotStateRepo
@@ -62,7 +62,7 @@ class CreditWatch:
         self._every_s = every_s
         self._first_after_s = first_after_s
         self._sleep = sleep
-        self._task: asyncio.Task[None] | None = None
+        self._background = BackgroundTask("trt-credit-watch", self._run)
         self._lock = asyncio.Lock()  # a check from the panel and the timer's never overlap
 
     async def low(self) -> LowCredits | None:
@@ -102,24 +102,25 @@ class CreditWatch:
     # -- the periodic check ---------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="trt-credit-watch")
+        self._background.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._background.stop()
 
     async def _run(self) -> None:
-        await self._sleep(self._first_after_s)
-        while True:
-            try:
-                await self.check()
-            except KieError as exc:
-                log.warning("could not read the Kie credits: %s", exc)
-            except Exception:
-                # A failed check (a locked database, a bug) must not end the watch.
-                log.exception("the Kie credit check failed")
-            await self._sleep(self._every_s)
+        await run_every(
+            self._check_logged,
+            first_after_s=self._first_after_s,
+            retry_after_s=self._every_s,
+            sleep=self._sleep,
+            log=log,
+            failed="the Kie credit check failed",
+        )
+
+    async def _check_logged(self) -> float:
+        """One timed check; Kie out of reach is a warning, not a failure (the next check retries)."""
+        try:
+            await self.check()
+        except KieError as exc:
+            log.warning("could not read the Kie credits: %s", exc)
+        return self._every_s

@@ -12,7 +12,6 @@ most hourly, starting and stopping with the app.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from trt_local.kie.catalog_api import (
     status_path,
 )
 from trt_local.kie.errors import KieError, NotFoundError
+from trt_local.services.background import BackgroundTask, run_every
 from trt_local.services.runtime_settings import RuntimeSettings
 from trt_local.storage.bot_state import BotStateRepo
 
@@ -226,7 +226,7 @@ class KieDriftWatch:
         self._sleep = sleep
         self._report: DriftReport | None = None
         self._loaded = False
-        self._task: asyncio.Task[None] | None = None
+        self._background = BackgroundTask("trt-kie-drift", self._run)
         self._lock = asyncio.Lock()
 
     @property
@@ -263,24 +263,23 @@ class KieDriftWatch:
     # -- the periodic check ---------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="trt-kie-drift")
+        self._background.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._background.stop()
 
     async def _run(self) -> None:
-        await self._sleep(self._first_after_s)
-        while True:
-            try:
-                report = await self.refresh()
-                due = report.checked_at + self._every_s - self._clock()
-            except Exception:
-                # A failed check (a locked database, a bug) must not end the watch.
-                log.exception("the Kie catalog check failed")
-                due = self._every_s
-            await self._sleep(max(due, self._first_after_s))
+        await run_every(
+            self._refresh_when_due,
+            first_after_s=self._first_after_s,
+            retry_after_s=max(self._every_s, self._first_after_s),
+            sleep=self._sleep,
+            log=log,
+            failed="the Kie catalog check failed",
+        )
+
+    async def _refresh_when_due(self) -> float:
+        """Refresh; the seconds until the report is ``every_s`` old (``first_after_s`` at least)."""
+        report = await self.refresh()
+        due = report.checked_at + self._every_s - self._clock()
+        return max(due, self._first_after_s)

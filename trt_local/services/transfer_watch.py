@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from trt_local.services.background import BackgroundTask
 from trt_local.services.ports import DeliveryError
 from trt_local.services.transfers import TransferService
 from trt_local.storage.transfers import TransferRecord
@@ -58,17 +59,15 @@ class TransferWatch:
         self._admin_ids = admin_ids
         self._clock = clock
         self._interval = interval_s
-        self._task: asyncio.Task[None] | None = None
+        self._background = BackgroundTask("trt-transfers", self._run)
         self._lock = asyncio.Lock()  # a pass at a time: a test's run_once and the task alike
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="trt-transfers")
+        self._background.start()
 
     async def stop(self) -> None:
         """Let a pass in progress finish (briefly), then end the task."""
-        task, self._task = self._task, None
-        if task is None:
+        if not self._background.running:
             return
         try:
             await asyncio.wait_for(self._lock.acquire(), timeout=STOP_GRACE_S)
@@ -76,9 +75,7 @@ class TransferWatch:
         except TimeoutError:
             held = False  # a pass hangs: cut it off; what it did not record goes out next start
         try:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await self._background.stop()
         finally:
             if held:
                 self._lock.release()

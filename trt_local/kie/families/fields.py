@@ -9,9 +9,11 @@ helpers read every spelling into the states and fields :class:`TaskRecord` uses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from trt_local.kie.readers import integer, json_object, strings, text
+from trt_local.kie.records import TaskRecord
 
 _FLAG_STATES = {0: "generating", 1: "success", 2: "fail", 3: "fail"}
 _STATUS_STATES = {
@@ -20,48 +22,6 @@ _STATUS_STATES = {
     "CREATE_TASK_FAILED": "fail",
     "GENERATE_FAILED": "fail",
 }
-
-
-def text(raw: object) -> str:
-    if raw is None:
-        return ""
-    return raw if isinstance(raw, str) else str(raw)
-
-
-def integer(raw: object) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw)
-    if isinstance(raw, str):
-        try:
-            return int(float(raw))
-        except ValueError:
-            return None
-    return None
-
-
-def strings(raw: object) -> tuple[str, ...]:
-    if isinstance(raw, str):
-        return (raw,) if raw else ()
-    if isinstance(raw, list | tuple):
-        return tuple(item for item in raw if isinstance(item, str) and item)
-    return ()
-
-
-def json_object(raw: object) -> dict[str, Any]:
-    """An object that may arrive JSON-encoded (``paramJson``), decoded, empty or malformed."""
-    if isinstance(raw, Mapping):
-        return dict(raw)
-    if isinstance(raw, str) and raw.strip():
-        try:
-            decoded = json.loads(raw)
-        except ValueError:
-            return {}
-        return dict(decoded) if isinstance(decoded, Mapping) else {}
-    return {}
 
 
 def flag_state(data: Mapping[str, Any]) -> str:
@@ -75,6 +35,37 @@ def flag_state(data: Mapping[str, Any]) -> str:
         return _FLAG_STATES[flag]
     status = text(data.get("status")).strip().upper()
     return _STATUS_STATES.get(status, "generating")
+
+
+def flag_record(
+    info: Mapping[str, Any],
+    *,
+    task_id: str,
+    model: str,
+    url_keys: tuple[str, ...],
+    progress: int | None = None,
+) -> TaskRecord:
+    """The record of a ``successFlag`` answer (Flux Kontext, 4o Image): the state, the URLs under
+    the first of ``response``'s ``url_keys`` that has any, the error when failed, the create body
+    (``paramJson``) as the record's input."""
+    state = flag_state(info)
+    response = info.get("response")
+    response = response if isinstance(response, Mapping) else {}
+    urls = next((found for key in url_keys if (found := strings(response.get(key)))), ())
+    code, message = error_fields(info) if state == "fail" else ("", "")
+    params = json_object(info.get("paramJson"))
+    return TaskRecord(
+        task_id=text(info.get("taskId")) or task_id,
+        model=model,
+        state=state,
+        result_urls=urls if state == "success" else (),
+        fail_code=code,
+        fail_msg=message,
+        progress=progress,
+        create_time=integer(info.get("createTime")),
+        complete_time=integer(info.get("completeTime")),
+        param={"input": params} if params else {},
+    )
 
 
 def error_fields(data: Mapping[str, Any]) -> tuple[str, str]:

@@ -17,15 +17,9 @@ from typing import Any
 
 from trt_local.kie.envelope import require_mapping
 from trt_local.kie.families.base import HttpCall
-from trt_local.kie.families.fields import (
-    error_fields,
-    flag_state,
-    integer,
-    json_object,
-    strings,
-    text,
-)
+from trt_local.kie.families.fields import flag_record
 from trt_local.kie.families.market import task_id_from
+from trt_local.kie.readers import integer, json_object, text
 from trt_local.kie.records import TaskRecord
 
 CREATE_PATH = "/api/v1/flux/kontext/generate"
@@ -65,23 +59,13 @@ class FluxKontext:
 
     def record(self, data: object, *, task_id: str) -> TaskRecord:
         info = require_mapping(data, "flux/kontext/record-info")
-        state = flag_state(info)
-        response = info.get("response")
-        response = response if isinstance(response, Mapping) else {}
-        # One string per the docs; a list under resultUrls is read too, should Kie align it.
-        urls = strings(response.get("resultImageUrl")) or strings(response.get("resultUrls"))
-        code, message = error_fields(info) if state == "fail" else ("", "")
         params = json_object(info.get("paramJson"))
-        return TaskRecord(
-            task_id=text(info.get("taskId")) or task_id,
+        return flag_record(
+            info,
+            task_id=task_id,
             model=text(params.get("model")) or self.name,
-            state=state,
-            result_urls=urls if state == "success" else (),
-            fail_code=code,
-            fail_msg=message,
-            create_time=integer(info.get("createTime")),
-            complete_time=integer(info.get("completeTime")),
-            param={"input": params} if params else {},
+            # One string per the docs; a list under resultUrls is read too, should Kie align it.
+            url_keys=("resultImageUrl", "resultUrls"),
         )
 
 

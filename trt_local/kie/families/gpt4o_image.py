@@ -17,16 +17,9 @@ from typing import Any
 
 from trt_local.kie.envelope import require_mapping
 from trt_local.kie.families.base import HttpCall
-from trt_local.kie.families.fields import (
-    error_fields,
-    flag_state,
-    integer,
-    json_object,
-    progress_percent,
-    strings,
-    text,
-)
+from trt_local.kie.families.fields import flag_record, progress_percent
 from trt_local.kie.families.market import task_id_from
+from trt_local.kie.readers import integer
 from trt_local.kie.records import TaskRecord
 
 CREATE_PATH = "/api/v1/gpt4o-image/generate"
@@ -61,23 +54,12 @@ class Gpt4oImage:
 
     def record(self, data: object, *, task_id: str) -> TaskRecord:
         info = require_mapping(data, "gpt4o-image/record-info")
-        state = flag_state(info)
-        response = info.get("response")
-        response = response if isinstance(response, Mapping) else {}
-        urls = strings(response.get("resultUrls")) or strings(response.get("result_urls"))
-        code, message = error_fields(info) if state == "fail" else ("", "")
-        params = json_object(info.get("paramJson"))
-        return TaskRecord(
-            task_id=text(info.get("taskId")) or task_id,
+        return flag_record(
+            info,
+            task_id=task_id,
             model=self.name,
-            state=state,
-            result_urls=urls if state == "success" else (),
-            fail_code=code,
-            fail_msg=message,
+            url_keys=("resultUrls", "result_urls"),
             progress=progress_percent(info.get("progress")),
-            create_time=integer(info.get("createTime")),
-            complete_time=integer(info.get("completeTime")),
-            param={"input": params} if params else {},
         )
 
 

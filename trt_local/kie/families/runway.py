@@ -21,8 +21,8 @@ from typing import Any
 
 from trt_local.kie.envelope import require_mapping
 from trt_local.kie.families.base import HttpCall
-from trt_local.kie.families.fields import integer, text
 from trt_local.kie.families.market import task_id_from
+from trt_local.kie.readers import integer, text
 from trt_local.kie.records import ResultItem, TaskRecord
 
 CREATE_PATH = "/api/v1/runway/generate"

@@ -27,7 +27,8 @@ from trt_local.kie.envelope import require_mapping
 from trt_local.kie.errors import is_content_rejection
 from trt_local.kie.families.base import HttpCall
 from trt_local.kie.families.market import task_id_from
-from trt_local.kie.records import ResultItem, TaskRecord, _json_object
+from trt_local.kie.readers import json_object
+from trt_local.kie.records import ResultItem, TaskRecord
 
 CREATE_PATH = "/api/v1/generate"
 RECORD_PATH = "/api/v1/generate/record-info"
@@ -128,7 +129,7 @@ class Suno:
         response = info.get("response")
         response = response if isinstance(response, Mapping) else {}
         task = str(info.get("taskId") or task_id)
-        param = _json_object(info.get("param"))
+        param = json_object(info.get("param"))
         model = str(param.get("model") or "")
         items = tracks_in(response) or tracks_in(info)
         # CALLBACK_EXCEPTION says the callback failed — ours is never served — so tracks that
@@ -165,7 +166,7 @@ class Suno:
         record = TaskRecord.from_json(info, task_id=task_id)
         if not record.is_success:
             return record
-        items = tracks_in(_json_object(info.get("resultJson")))
+        items = tracks_in(json_object(info.get("resultJson")))
         if not items:
             return record
         return replace(record, result_urls=tuple(item.url for item in items), items=items)

@@ -13,7 +13,6 @@ of ``successFlag``; API.md §12 says Market records now carry both) is read as a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +20,7 @@ from trt_local.kie.envelope import require_mapping
 from trt_local.kie.errors import KieProtocolError
 from trt_local.kie.families.base import HttpCall
 from trt_local.kie.families.market import task_id_from
+from trt_local.kie.readers import json_object, text
 from trt_local.kie.records import TaskRecord
 
 GENERATE_PATH = "/api/v1/veo/generate"
@@ -62,19 +62,6 @@ def flag_of(raw: object) -> int | None:
     return None
 
 
-def json_object(raw: object) -> Mapping[str, Any]:
-    """An object that may also arrive JSON-encoded, empty or null."""
-    if isinstance(raw, Mapping):
-        return raw
-    if isinstance(raw, str) and raw.strip():
-        try:
-            decoded = json.loads(raw)
-        except ValueError:
-            return {}
-        return decoded if isinstance(decoded, Mapping) else {}
-    return {}
-
-
 def urls_of(response: Mapping[str, Any], *keys: str) -> tuple[str, ...]:
     """The first non-empty URL list among ``keys`` (a bare string counts as one URL)."""
     for key in keys:
@@ -88,10 +75,6 @@ def urls_of(response: Mapping[str, Any], *keys: str) -> tuple[str, ...]:
     return ()
 
 
-def text_of(raw: object) -> str:
-    return "" if raw is None else raw if isinstance(raw, str) else str(raw)
-
-
 def veo_record(
     data: Mapping[str, Any], *, task_id: str, urls: tuple[str, ...], extras: Mapping[str, Any]
 ) -> TaskRecord:
@@ -103,12 +86,12 @@ def veo_record(
     state = _STATES.get(flag, "generating")
     failed = state == "fail"
     return TaskRecord(
-        task_id=text_of(data.get("taskId")) or task_id,
+        task_id=text(data.get("taskId")) or task_id,
         model="",
         state=state,
         result_urls=urls if state == "success" else (),
-        fail_code=text_of(data.get("errorCode")) if failed else "",
-        fail_msg=text_of(data.get("errorMessage")) if failed else "",
+        fail_code=text(data.get("errorCode")) if failed else "",
+        fail_msg=text(data.get("errorMessage")) if failed else "",
         param=json_object(data.get("paramJson")),
         extras=extras if state == "success" else {},
     )
@@ -117,7 +100,7 @@ def veo_record(
 def generate_extras(data: Mapping[str, Any], response: Mapping[str, Any]) -> dict[str, Any]:
     """What the bot offers follow-ups from: the video's resolution and whether it upgrades."""
     param = json_object(data.get("paramJson"))
-    resolution = text_of(response.get("resolution")) or text_of(param.get("resolution"))
+    resolution = text(response.get("resolution")) or text(param.get("resolution"))
     return {
         "resolution": (resolution or DEFAULT_RESOLUTION).lower(),
         # Docs: a fallback-model video is 720p and refused by the 1080p/4K endpoints.

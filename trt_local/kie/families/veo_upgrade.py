@@ -38,11 +38,10 @@ from trt_local.kie.families.market import task_id_from
 from trt_local.kie.families.veo import (
     RECORD_PATH,
     flag_of,
-    json_object,
-    text_of,
     urls_of,
     veo_record,
 )
+from trt_local.kie.readers import json_object, text
 from trt_local.kie.records import TaskRecord
 
 UPGRADE_1080P_PATH = "/api/v1/veo/get-1080p-video"
@@ -85,7 +84,7 @@ class Veo1080p:
 
     def record(self, data: object, *, task_id: str) -> TaskRecord:
         info = require_mapping(data, "veo get-1080p-video")
-        url = text_of(info.get("resultUrl"))
+        url = text(info.get("resultUrl"))
         if not url:
             return TaskRecord(task_id=task_id, model="", state="generating")
         return TaskRecord(
@@ -132,7 +131,7 @@ class Veo4k:
 
 def _is_4k(info: Mapping[str, Any], response: Mapping[str, Any]) -> bool:
     """Whether a successful record-info is the 4K video rather than its 720p/1080p source."""
-    resolution = text_of(response.get("resolution")).lower()
+    resolution = text(response.get("resolution")).lower()
     if resolution in _FOUR_K or response.get("mediaIds"):
         return True
     return not resolution and "fallbackFlag" not in info
