@@ -18,6 +18,9 @@ from trt_local.services.billing import Billing
 from trt_local.services.broadcast_port import DeliveryError, RecipientGone, SendRefused
 from trt_local.services.broadcast_sender import SenderLimits
 from trt_local.services.broadcasts import BroadcastService
+from trt_local.services.runtime_settings import RuntimeSettings
+from trt_local.services.transfers import TransferService
+from trt_local.services.users import UserView
 from trt_local.storage.broadcasts import BroadcastsRepo
 from trt_local.storage.db import Database
 from trt_local.storage.users import UsersRepo
@@ -54,8 +57,24 @@ async def started(svc: BroadcastService, text: str = "Hello <b>all</b>", **kw: o
     return draft.id
 
 
+async def transfer(
+    transfers: TransferService, user: UserView, *, approve: bool, unique: str
+) -> None:
+    """A bank transfer as the bot takes it: the user's proof, then an admin's decision."""
+    await transfers.start(user, 15_000)
+    record = await transfers.submit_proof(user, 15_000, f"file-{unique}", unique, "")
+    if approve:
+        assert (await transfers.approve(ADMIN, record.id)).applied
+    else:
+        await transfers.reject(ADMIN, record.id, "no such transfer")
+
+
 async def test_audiences_pick_the_right_users(
-    db: Database, clock: FakeClock, make_user: MakeUser, billing: Billing
+    db: Database,
+    clock: FakeClock,
+    make_user: MakeUser,
+    billing: Billing,
+    settings: RuntimeSettings,
 ) -> None:
     now = clock()
     for user_id in range(101, 111):
@@ -64,12 +83,10 @@ async def test_audiences_pick_the_right_users(
     await billing.adjust(ADMIN, 105, 100, "goodwill")  # money, but never paid
     await make_user(108, balance=500)
     await UsersRepo(db).set_flags(108, blocked=True)  # blocked by an admin: nowhere
-    for user_id, status in ((106, "approved"), (107, "rejected")):
-        await db.write(
-            "INSERT INTO payments (user_id, method, amount_minor, status, created_at, "
-            "updated_at) VALUES (?, 'transfer', 1000, ?, ?, ?)",
-            (user_id, status, now, now),
-        )
+    await settings.set_operator(payment_details="Card 2200 0000 0000 0000")
+    transfers = TransferService(db, settings, clock=clock)
+    await transfer(transfers, await make_user(106), approve=True, unique="AQAD6")
+    await transfer(transfers, await make_user(107), approve=False, unique="AQAD7")
     await db.write("UPDATE users SET first_seen = ?, last_seen = ?", (now - 60 * DAY,) * 2)
     await db.write("UPDATE users SET last_seen = ? WHERE id = 102", (now - 20 * DAY,))
     await db.write(
@@ -89,7 +106,7 @@ async def test_audiences_pick_the_right_users(
         Audience(AudienceKind.ACTIVE, 7): 2,  # 103, 110
         Audience(AudienceKind.ACTIVE, 30): 3,  # 102, 103, 110
         Audience(AudienceKind.PAID): 2,  # 104 (top-up), 106 (approved transfer)
-        Audience(AudienceKind.BALANCE): 2,  # 104, 105
+        Audience(AudienceKind.BALANCE): 3,  # 104, 105, 106
     }
     assert await svc.audience_size(Audience(AudienceKind.JOINED, 5)) == 1  # 103
 

@@ -17,10 +17,9 @@ from trt_local.storage.db import Database, Row
 
 DAY_S = 86_400.0
 _REACHABLE = "u.blocked = 0 AND (u.bot_blocked_at IS NULL OR u.bot_blocked_at < u.last_seen)"
-_PAID = (
-    "(EXISTS (SELECT 1 FROM ledger l WHERE l.user_id = u.id AND l.kind = 'topup') OR "
-    "EXISTS (SELECT 1 FROM payments p WHERE p.user_id = u.id AND p.status IN ('paid', 'approved')))"
-)
+# Paid at least once: the user has a ledger 'topup' row (a Stars payment, an approved transfer, an
+# admin's top-up), which a trigger records in users.paid_at (migration 11).
+_PAID = "u.paid_at IS NOT NULL"
 
 
 @dataclass(frozen=True, slots=True)

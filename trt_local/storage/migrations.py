@@ -409,6 +409,66 @@ CREATE INDEX ledger_kind ON ledger(kind, created_at, amount_minor);
 CREATE INDEX ledger_topups ON ledger(user_id, kind) WHERE kind = 'topup'
 """
 
+M0011_RUNNING_TOTALS = """
+-- Measured with bench/money.py on 100 000 users, 1 000 000 ledger rows and 650 000 jobs: the
+-- Stats' all-time totals (every job counted, every payment summed) and the "paid" broadcast
+-- audience (one index probe per user) grew with history to 60-70 ms. Both are now kept up to
+-- date by triggers, in the transaction of the write that changes them, whoever writes.
+
+-- When the user first topped up: their first ledger 'topup' row (a Stars payment, an approved
+-- transfer, an admin's top-up: every paid or approved payment posts one in its transaction).
+ALTER TABLE users ADD COLUMN paid_at REAL;
+UPDATE users SET paid_at = first.at FROM (SELECT user_id, MIN(created_at) AS at FROM ledger
+    WHERE kind = 'topup' GROUP BY user_id) AS first WHERE first.user_id = users.id;
+CREATE TRIGGER users_paid_at AFTER INSERT ON ledger WHEN NEW.kind = 'topup' BEGIN
+    UPDATE users SET paid_at = NEW.created_at
+    WHERE id = NEW.user_id AND (paid_at IS NULL OR paid_at > NEW.created_at);
+END;
+DROP INDEX ledger_topups;
+
+-- All-time totals: 'jobs', 'jobs_failed', and 'revenue:<method>' (the money of paid and approved
+-- payments: a Stars payment refunded later leaves it).
+CREATE TABLE totals (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO totals (name, value)
+    SELECT 'jobs', COUNT(*) FROM jobs
+    UNION ALL SELECT 'jobs_failed', COUNT(*) FROM jobs WHERE status = 'failed'
+    UNION ALL SELECT 'revenue:stars', COALESCE(SUM(amount_minor), 0) FROM payments
+        WHERE method = 'stars' AND status IN ('paid', 'approved')
+    UNION ALL SELECT 'revenue:transfer', COALESCE(SUM(amount_minor), 0) FROM payments
+        WHERE method = 'transfer' AND status IN ('paid', 'approved');
+DROP INDEX payments_money;  -- it served only the all-time sums of money in
+CREATE TRIGGER totals_job_added AFTER INSERT ON jobs BEGIN
+    UPDATE totals SET value = value + 1
+    WHERE name = 'jobs' OR (name = 'jobs_failed' AND NEW.status = 'failed');
+END;
+CREATE TRIGGER totals_job_removed AFTER DELETE ON jobs BEGIN
+    UPDATE totals SET value = value - 1
+    WHERE name = 'jobs' OR (name = 'jobs_failed' AND OLD.status = 'failed');
+END;
+CREATE TRIGGER totals_job_failed AFTER UPDATE OF status ON jobs
+WHEN (OLD.status = 'failed') != (NEW.status = 'failed') BEGIN
+    UPDATE totals SET value = value + IIF(NEW.status = 'failed', 1, -1) WHERE name = 'jobs_failed';
+END;
+CREATE TRIGGER totals_payment_added AFTER INSERT ON payments
+WHEN NEW.status IN ('paid', 'approved') BEGIN
+    UPDATE totals SET value = value + NEW.amount_minor WHERE name = 'revenue:' || NEW.method;
+END;
+CREATE TRIGGER totals_payment_removed AFTER DELETE ON payments
+WHEN OLD.status IN ('paid', 'approved') BEGIN
+    UPDATE totals SET value = value - OLD.amount_minor WHERE name = 'revenue:' || OLD.method;
+END;
+CREATE TRIGGER totals_payment_changed AFTER UPDATE OF status, method, amount_minor ON payments
+WHEN OLD.status IN ('paid', 'approved') OR NEW.status IN ('paid', 'approved') BEGIN
+    UPDATE totals SET value = value - OLD.amount_minor
+    WHERE name = 'revenue:' || OLD.method AND OLD.status IN ('paid', 'approved');
+    UPDATE totals SET value = value + NEW.amount_minor
+    WHERE name = 'revenue:' || NEW.method AND NEW.status IN ('paid', 'approved');
+END
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     M0001_FOUNDATION,
     M0002_GENERATION,
@@ -420,4 +480,5 @@ MIGRATIONS: tuple[str, ...] = (
     M0008_BROADCASTS,
     M0009_PAYMENTS_BY_METHOD,
     M0010_DASHBOARD_AT_SCALE,
+    M0011_RUNNING_TOTALS,
 )

@@ -4,12 +4,12 @@ Every period query reads one index range (checked with ``EXPLAIN QUERY PLAN`` by
 tests/tui/test_queries.py): new users through ``users_first_seen``, active ones through
 ``users_last_seen``, jobs through the covering ``jobs_created_model`` (created_at, model_id,
 status) and the top models through ``jobs_model_created``, top-ups per method through the
-covering ``payments_decided`` (when a payment was paid or approved) and ``payments_money``,
-refunds through the covering ``ledger_kind``. Sizes measured by bench/money.py. The two whole-table counts (all users, all
-jobs) walk the smallest index, SQLite's cheapest count. A ``+`` before a column keeps SQLite
-from preferring an index that avoids a sort over one that limits the range. Periods nest: today ⊂ 7 days ⊂ 30 days,
-so one range read gives all three.
-"""
+covering ``payments_decided`` (when a payment was paid or approved), refunds through the covering
+``ledger_kind``. The all-time totals of jobs and money in are rows of ``totals``, kept by
+triggers (migration 11): counting them grew with history. The count of all users walks the
+smallest index, SQLite's cheapest count. Sizes measured by bench/money.py. A ``+`` before a
+column keeps SQLite from preferring an index that avoids a sort over one that limits the range.
+Periods nest: today ⊂ 7 days ⊂ 30 days, so one range read gives all three."""
 
 from __future__ import annotations
 
@@ -62,6 +62,13 @@ def _sums(values: Sequence[Any]) -> Sums:
     return Sums(today, week, month)
 
 
+async def _totals(db: Database, *names: str) -> dict[str, int]:
+    """Running totals (migration 11) by name."""
+    marks = ", ".join("?" * len(names))
+    rows = await db.fetch_all(f"SELECT name, value FROM totals WHERE name IN ({marks})", names)
+    return {str(name): int(value) for name, value in rows}
+
+
 async def user_counts(db: Database, periods: Periods) -> UserCounts:
     total = int(await db.scalar("SELECT COUNT(*) FROM users") or 0)
     row = await db.fetch_one(
@@ -83,8 +90,8 @@ async def job_counts(db: Database, periods: Periods, *, top: int = 5) -> JobCoun
         (periods.today, periods.week, periods.week),
     )
     today, week, week_failed = (int(value or 0) for value in (row or (0, 0, 0)))
-    total = int(await db.scalar("SELECT COUNT(*) FROM jobs") or 0)
-    failed = int(await db.scalar("SELECT COUNT(*) FROM jobs WHERE status = 'failed'") or 0)
+    totals = await _totals(db, "jobs", "jobs_failed")
+    total, failed = totals.get("jobs", 0), totals.get("jobs_failed", 0)
     # Each model's count is one range of jobs_model_created (the models found by skipping along
     # that index): grouping the month's jobs instead sorts every one of them.
     rows = await db.fetch_all(
@@ -101,23 +108,21 @@ async def job_counts(db: Database, periods: Periods, *, top: int = 5) -> JobCoun
 
 async def topups_by_method(db: Database, periods: Periods) -> dict[str, tuple[Sums, int]]:
     """Money in per method that brought any: (today / 7 days / 30 days, all time)."""
-    # One method at a time: each sum is one range of a covering index (payments_decided,
-    # payments_money); a GROUP BY would sort every payment of the period first.
+    # One method at a time: each sum is one range of the covering payments_decided, a GROUP BY
+    # would sort every payment of the period first.
     found: dict[str, tuple[Sums, int]] = {}
+    totals = await _totals(db, *(f"revenue:{method}" for method in METHODS))
     for method in METHODS:
+        total = totals.get(f"revenue:{method}", 0)
+        if not total:  # amounts are positive: a zero total means no such payment
+            continue
         recent = await db.fetch_one(
             "SELECT SUM(CASE WHEN decided_at >= ? THEN amount_minor ELSE 0 END), "
             "SUM(CASE WHEN decided_at >= ? THEN amount_minor ELSE 0 END), SUM(amount_minor) "
             f"FROM payments WHERE method = ? AND decided_at >= ? AND status IN {REVENUE_STATUSES}",
             (periods.today, periods.week, method, periods.month),
         )
-        total = await db.scalar(
-            f"SELECT SUM(amount_minor) FROM payments WHERE method = ? AND status IN "
-            f"{REVENUE_STATUSES}",
-            (method,),
-        )
-        if total is not None:
-            found[method] = (_sums(tuple(recent or (0, 0, 0))), int(total))
+        found[method] = (_sums(tuple(recent or (0, 0, 0))), total)
     return found
 
 
