@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 from bench.procs import (
@@ -27,7 +26,7 @@ from bench.procs import (
     shown,
     source,
 )
-from bench.report import Row, at_most, group_main
+from bench.report import Row, at_most, group_main_with_build
 
 GROUP = "6 binary"
 TARGET_SIZE_MB = 20.0
@@ -70,14 +69,5 @@ def run(quick: bool, build: bool = False) -> list[Row]:
     ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``group_main`` plus ``--build``: build the binary first."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    build = "--build" in args
-    return group_main(
-        lambda quick: run(quick, build=build), [arg for arg in args if arg != "--build"]
-    )
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(group_main_with_build(run))

@@ -40,9 +40,9 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bench.report import Row, at_least, at_most, group_main
+from bench.report import Row, at_least, at_most, group_main, percentile
 from bench.tap import ReplyTap
-from bench.warp import patient, percentile, run_warped, warp_clock
+from bench.warp import patient, run_warped, warp_clock
 from tests.e2e.broadcasting import seed_users, send_draft
 from tests.e2e.harness import TOKEN, JumpClock, running_bot
 from tests.e2e.journeys import Person

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import random
 import statistics
 import sys
@@ -43,7 +42,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.report import Row, at_most, group_main
+from bench.report import Row, at_most, group_main, percentile
 from bench.warp import WarpLoop
 from trt_local.core import default_catalog
 from trt_local.kie import KieClient, KieSandbox
@@ -273,13 +272,6 @@ async def measure(jobs: int, folder: Path, seed: int = 3) -> Outcome:
         failed=jobs - len(recorder.done),
         wall_s=time.perf_counter() - wall,
     )
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest rank."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(len(ordered) * p / 100))
-    return ordered[rank - 1]
 
 
 def rows(outcome: Outcome) -> list[Row]:

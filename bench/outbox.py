@@ -44,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import AIORateLimiter
 
-from bench.warp import WarpLoop, percentile
+from bench.report import percentile
+from bench.warp import WarpLoop
 from tests.e2e.harness import TOKEN, make_settings
 from trt_local.app import TrtApp
 from trt_local.emulator import TelegramEmulator, UploadedFile

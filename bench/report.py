@@ -89,6 +89,22 @@ class Row:
         )
 
 
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest rank: with 20 values p99 is the largest."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def group_main_with_build(
+    run: Callable[[bool, bool], list[Row]], argv: Sequence[str] | None = None
+) -> int:
+    """``group_main`` plus ``--build``: the groups that measure the binary build it first."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    build = "--build" in args
+    return group_main(lambda quick: run(quick, build), [arg for arg in args if arg != "--build"])
+
+
 def machine() -> dict[str, object]:
     """What the numbers were measured on (printed above the table, stored in results.json)."""
     cpu = platform.processor() or platform.machine()

@@ -42,7 +42,7 @@ from bench.procs import (
     tree_rss_kib,
     tree_usage,
 )
-from bench.report import Row, at_most, group_main
+from bench.report import Row, at_most, group_main_with_build
 from trt_local.app import POLL_TIMEOUT
 
 GROUP = "2 start-up"
@@ -227,14 +227,5 @@ async def _measure(
     return rows
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``group_main`` plus ``--build``: build the binary first."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    build = "--build" in args
-    return group_main(
-        lambda quick: run(quick, build=build), [arg for arg in args if arg != "--build"]
-    )
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(group_main_with_build(run))

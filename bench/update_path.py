@@ -44,9 +44,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
-from bench.report import Row, at_least, at_most, group_main
+from bench.report import Row, at_least, at_most, group_main, percentile
 from bench.tap import ReplyTap
-from bench.warp import percentile, run_warped, warp_clock
+from bench.warp import run_warped, warp_clock
 from tests.e2e.harness import TOKEN, JumpClock, make_settings
 from trt_local.app import POLL_TIMEOUT, TrtApp
 from trt_local.bot.application import CONCURRENT_UPDATES

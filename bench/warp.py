@@ -130,10 +130,3 @@ def run_warped(main: Callable[[], Any], grace: float = DEFAULT_GRACE_S) -> Any:
     """``asyncio.run(main())`` on a fresh ``WarpLoop``."""
     with asyncio.Runner(loop_factory=lambda: WarpLoop(grace)) as runner:
         return runner.run(main())
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest rank: with 20 values p99 is the largest."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(rank) - 1]
